@@ -1,0 +1,5 @@
+from django.urls import path
+
+from perspektive.api.api import api
+
+urlpatterns = [path("", api.urls)]

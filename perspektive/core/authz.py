@@ -1,0 +1,153 @@
+"""The role x action x scope matrix: who may do what to which objects.
+
+This module is pure data and pure functions (no database). ``docs/permissions.md`` is
+rendered from ``MATRIX`` by ``render_markdown()`` and a test fails when the two disagree.
+Per-resource ``access_<thing>()`` helpers and scoped selectors in the apps apply it:
+404 outside the user's scope for viewing, 403 inside it without the right for the action.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CLIENT = "client"
+    COUNSELLOR = "counsellor"
+    CENTRE_LEAD = "centre_lead"
+    RETURN_COUNSELLOR = "return_counsellor"
+    SCOUT = "scout"
+    PARTNER_STAFF = "partner_staff"
+    EMPLOYER = "employer"
+    PROGRAMME_MANAGER = "programme_manager"
+    ADMIN = "admin"
+
+
+class Resource(StrEnum):
+    CLIENT = "client"
+    CLIENT_SPECIAL = "client_special"  # special-category fields of a client
+    CASE = "case"
+    CONSENT = "consent"
+    AUDIT = "audit"
+    REPORT = "report"
+    ORGANISATION = "organisation"
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CREATE = "create"
+    UPDATE = "update"
+    CHANGE_STATUS = "change_status"
+    TRANSFER = "transfer"
+    RECORD = "record"
+    WITHDRAW = "withdraw"
+    OVERRIDE = "override"
+
+
+class Scope(StrEnum):
+    """How far a right reaches. Ordered from narrowest to widest."""
+
+    SELF = "self"  # the client's own record
+    ASSIGNED = "assigned"  # cases assigned to the user, within their organisation
+    ORGANISATION = "organisation"  # objects owned by the user's organisation
+    ALL = "all"  # every object (aggregates only for reports)
+
+
+R, A, S = Resource, Action, Scope
+
+_COUNSELLOR: dict[tuple[Resource, Action], Scope] = {
+    (R.CLIENT, A.VIEW): S.ORGANISATION,
+    (R.CLIENT, A.CREATE): S.ORGANISATION,
+    (R.CLIENT, A.UPDATE): S.ORGANISATION,
+    (R.CLIENT_SPECIAL, A.VIEW): S.ORGANISATION,
+    (R.CLIENT_SPECIAL, A.UPDATE): S.ASSIGNED,
+    (R.CASE, A.VIEW): S.ORGANISATION,
+    (R.CASE, A.CREATE): S.ORGANISATION,
+    (R.CASE, A.UPDATE): S.ASSIGNED,
+    (R.CASE, A.CHANGE_STATUS): S.ASSIGNED,
+    (R.CONSENT, A.VIEW): S.ORGANISATION,
+    (R.CONSENT, A.RECORD): S.ORGANISATION,
+    (R.CONSENT, A.WITHDRAW): S.ORGANISATION,
+    (R.ORGANISATION, A.VIEW): S.ORGANISATION,
+}
+
+MATRIX: dict[Role, dict[tuple[Resource, Action], Scope]] = {
+    Role.CLIENT: {
+        (R.CLIENT, A.VIEW): S.SELF,
+        (R.CASE, A.VIEW): S.SELF,
+        (R.CONSENT, A.VIEW): S.SELF,
+        (R.CONSENT, A.WITHDRAW): S.SELF,
+    },
+    Role.COUNSELLOR: _COUNSELLOR,
+    Role.CENTRE_LEAD: {
+        **_COUNSELLOR,
+        (R.CLIENT_SPECIAL, A.UPDATE): S.ORGANISATION,
+        (R.CASE, A.UPDATE): S.ORGANISATION,
+        (R.CASE, A.CHANGE_STATUS): S.ORGANISATION,
+        (R.CASE, A.TRANSFER): S.ORGANISATION,
+        (R.CONSENT, A.OVERRIDE): S.ORGANISATION,
+        (R.AUDIT, A.VIEW): S.ORGANISATION,
+        (R.REPORT, A.VIEW): S.ORGANISATION,
+    },
+    Role.RETURN_COUNSELLOR: {
+        (R.CLIENT, A.VIEW): S.ORGANISATION,
+        (R.CLIENT, A.CREATE): S.ORGANISATION,
+        (R.CLIENT, A.UPDATE): S.ORGANISATION,
+        (R.CASE, A.VIEW): S.ORGANISATION,
+        (R.CASE, A.CREATE): S.ORGANISATION,
+        (R.CASE, A.UPDATE): S.ORGANISATION,
+        (R.CASE, A.CHANGE_STATUS): S.ORGANISATION,
+        (R.CASE, A.TRANSFER): S.ORGANISATION,
+        (R.CONSENT, A.VIEW): S.ORGANISATION,
+        (R.CONSENT, A.RECORD): S.ORGANISATION,
+        (R.CONSENT, A.WITHDRAW): S.ORGANISATION,
+        (R.ORGANISATION, A.VIEW): S.ORGANISATION,
+    },
+    Role.SCOUT: {
+        (R.CLIENT, A.VIEW): S.ORGANISATION,
+        (R.CASE, A.VIEW): S.ORGANISATION,
+        (R.CONSENT, A.VIEW): S.ORGANISATION,
+        (R.ORGANISATION, A.VIEW): S.ORGANISATION,
+    },
+    Role.PARTNER_STAFF: {
+        (R.ORGANISATION, A.VIEW): S.ORGANISATION,
+    },
+    Role.EMPLOYER: {
+        (R.ORGANISATION, A.VIEW): S.ORGANISATION,
+    },
+    Role.PROGRAMME_MANAGER: {
+        (R.REPORT, A.VIEW): S.ALL,
+        (R.ORGANISATION, A.VIEW): S.ALL,
+    },
+    Role.ADMIN: {
+        (R.ORGANISATION, A.VIEW): S.ALL,
+        (R.AUDIT, A.VIEW): S.ALL,
+    },
+}
+
+# Roles whose people work on person records (staff of counselling organisations).
+CASEWORK_ROLES = frozenset({Role.COUNSELLOR, Role.CENTRE_LEAD, Role.RETURN_COUNSELLOR, Role.SCOUT})
+
+
+def scope_for(role: Role, resource: Resource, action: Action) -> Scope | None:
+    return MATRIX.get(role, {}).get((resource, action))
+
+
+def render_markdown() -> str:
+    """The matrix as the Markdown table kept in docs/permissions.md."""
+    roles = list(Role)
+    lines = [
+        "| resource | action | " + " | ".join(r.value for r in roles) + " |",
+        "|---|---|" + "---|" * len(roles),
+    ]
+    for resource in Resource:
+        for action in Action:
+            cells = [scope_for(role, resource, action) for role in roles]
+            if not any(cells):
+                continue
+            lines.append(
+                f"| {resource.value} | {action.value} | "
+                + " | ".join(c.value if c else "-" for c in cells)
+                + " |"
+            )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from perspektive.core.authz import Action, Resource
+from perspektive.organisations.scoping import may, principal_for
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Which menu entries the user sees (the views still check every request)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    principal = principal_for(user)
+    return {
+        "nav": {
+            "clients": may(principal, Resource.CLIENT, Action.VIEW),
+            "cases": may(principal, Resource.CASE, Action.VIEW),
+            "new_client": may(principal, Resource.CLIENT, Action.CREATE),
+        }
+    }

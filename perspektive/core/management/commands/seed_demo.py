@@ -1,0 +1,434 @@
+"""Demo data: centres, German offices, partners, a user per role, ~2,000 clients with cases.
+
+Idempotent: organisations and users are found by their natural keys, and clients are only
+topped up to the target count per centre, from a fixed random seed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from itertools import pairwise
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from perspektive.accounts.models import User
+from perspektive.cases.models import (
+    Assessment,
+    AssessmentNeed,
+    Case,
+    CaseStatus,
+    CaseStatusChange,
+    Measure,
+    MeasureStatus,
+    MeasureType,
+    NeedDomain,
+    Note,
+    ReintegrationPlan,
+    Vulnerability,
+)
+from perspektive.cases.transitions import TRANSITIONS
+from perspektive.clients.models import Client, TargetGroup
+from perspektive.consent.models import Consent, Method, Purpose
+from perspektive.core.authz import Role
+from perspektive.core.demo.people import person_for
+from perspektive.core.models import Country
+from perspektive.core.names import latin, name_keys
+from perspektive.organisations.models import Membership, Organisation, OrganisationKind
+
+DEMO_PASSWORD = "perspektive-demo"  # noqa: S105 (demo only, printed for the user)
+DOMAIN = "demo.perspektive.org"
+
+CENTRES = {
+    "AF": "Kabul",
+    "EG": "Cairo",
+    "AL": "Tirana",
+    "GM": "Banjul",
+    "GH": "Accra",
+    "IQ": "Erbil",
+    "XK": "Pristina",
+    "MA": "Casablanca",
+    "NG": "Lagos",
+    "PK": "Islamabad",
+    "SN": "Dakar",
+    "RS": "Belgrade",
+    "TN": "Tunis",
+}
+GERMAN_OFFICES = [
+    ("return-bochum", "Return counselling Bochum", "Bochum"),
+    ("return-berlin", "Return counselling Berlin", "Berlin"),
+    ("scouts-nrw", "Reintegration scouts North Rhine-Westphalia", "Düsseldorf"),
+]
+PARTNERS = [
+    ("ngo-erbil", "Hawkari psychosocial centre", OrganisationKind.CIVIL_SOCIETY, "IQ", "Erbil"),
+    ("ngo-dakar", "Kër Yaakaar housing association", OrganisationKind.CIVIL_SOCIETY, "SN", "Dakar"),
+    (
+        "training-essen",
+        "Ruhr metal training centre",
+        OrganisationKind.TRAINING_PROVIDER,
+        "DE",
+        "Essen",
+    ),
+    ("employer-tirana", "Ndërtimi Tirana construction", OrganisationKind.EMPLOYER, "AL", "Tirana"),
+    ("mfi-dakar", "Jëf microcredit", OrganisationKind.MICROFINANCE, "SN", "Dakar"),
+    ("programme-hq", "Programme headquarters", OrganisationKind.FUNDER, "DE", "Bonn"),
+]
+CLIENTS_PER_CENTRE = 145
+# Mobile prefixes, so demo numbers have the right shape for each country.
+PHONE_PREFIX = {
+    "AF": "+9370",
+    "EG": "+20100",
+    "AL": "+35569",
+    "GM": "+2207",
+    "GH": "+23324",
+    "IQ": "+964750",
+    "XK": "+38344",
+    "MA": "+2126",
+    "NG": "+234803",
+    "PK": "+92300",
+    "SN": "+22177",
+    "RS": "+38164",
+    "TN": "+2162",
+}
+CLIENTS_PER_GERMAN_OFFICE = 60
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent). Prints the demo logins."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--clients-per-centre", type=int, default=CLIENTS_PER_CENTRE)
+        parser.add_argument("--quiet", action="store_true")
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        rng = random.Random(20261122)
+        orgs = self._organisations()
+        logins = self._users(orgs)
+        created = 0
+        for code, city in CENTRES.items():
+            centre = orgs[f"centre-{city.lower()}"]
+            created += self._clients(
+                centre, code, options["clients_per_centre"], rng, orgs, german=False
+            )
+        for slug, _name, _city in GERMAN_OFFICES[:2]:
+            created += self._clients(
+                orgs[slug], "IQ", CLIENTS_PER_GERMAN_OFFICE, rng, orgs, german=True
+            )
+        self._samir(orgs)
+        if not options["quiet"]:
+            self.stdout.write(
+                f"Demo data ready: {Client.objects.count()} clients "
+                f"({created} new), {Case.objects.count()} cases."
+            )
+            self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+            for role, email in logins:
+                self.stdout.write(f"  {role:<20} {email}")
+
+    def _organisations(self) -> dict[str, Organisation]:
+        orgs = {}
+        for code, city in CENTRES.items():
+            slug = f"centre-{city.lower()}"
+            orgs[slug], _ = Organisation.objects.get_or_create(
+                slug=slug,
+                defaults={
+                    "name": f"Perspektive centre {city}",
+                    "kind": OrganisationKind.COUNSELLING_CENTRE,
+                    "country_id": code,
+                    "city": city,
+                    "email": f"{city.lower()}@{DOMAIN}",
+                },
+            )
+        for slug, name, city in GERMAN_OFFICES:
+            orgs[slug], _ = Organisation.objects.get_or_create(
+                slug=slug,
+                defaults={
+                    "name": name,
+                    "kind": OrganisationKind.RETURN_OFFICE,
+                    "country_id": "DE",
+                    "city": city,
+                },
+            )
+        for slug, name, kind, country, city in PARTNERS:
+            orgs[slug], _ = Organisation.objects.get_or_create(
+                slug=slug,
+                defaults={"name": name, "kind": kind, "country_id": country, "city": city},
+            )
+        return orgs
+
+    def _user(
+        self,
+        email: str,
+        name: str,
+        language: str,
+        org: Organisation | None = None,
+        role: Role | None = None,
+        superuser: bool = False,
+    ) -> User:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User(
+                email=email,
+                name=name,
+                preferred_language=language,
+                is_superuser=superuser,
+                is_staff=superuser,
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        if org is not None and role is not None:
+            Membership.objects.get_or_create(user=user, organisation=org, role=role.value)
+        return user
+
+    def _users(self, orgs: dict[str, Organisation]) -> list[tuple[str, str]]:
+        logins = []
+        people = [
+            ("dilan", "Dilan Aziz", "ar", "centre-erbil", Role.COUNSELLOR),
+            ("lead.erbil", "Karwan Salih", "en", "centre-erbil", Role.CENTRE_LEAD),
+            ("keller", "Sabine Keller", "de", "return-bochum", Role.RETURN_COUNSELLOR),
+            ("yilmaz", "Murat Yilmaz", "de", "scouts-nrw", Role.SCOUT),
+            ("ngo.erbil", "Shilan Rasul", "en", "ngo-erbil", Role.PARTNER_STAFF),
+            ("hoxha", "Artan Hoxha", "sq", "employer-tirana", Role.EMPLOYER),
+            ("manager", "Jana Weber", "de", "programme-hq", Role.PROGRAMME_MANAGER),
+        ]
+        for local, name, lang, slug, role in people:
+            email = f"{local}@{DOMAIN}"
+            self._user(email, name, lang, orgs[slug], role)
+            logins.append((role.value, email))
+        for code, city in CENTRES.items():
+            if city == "Erbil":
+                continue
+            lang = Country.objects.get(code=code).languages[0]
+            email = f"counsellor.{city.lower()}@{DOMAIN}"
+            self._user(
+                email, f"Counsellor {city}", lang, orgs[f"centre-{city.lower()}"], Role.COUNSELLOR
+            )
+        logins.append(
+            ("counsellor (each)", f"counsellor.<city>@{DOMAIN}, e.g. counsellor.dakar@{DOMAIN}")
+        )
+        self._user(f"admin@{DOMAIN}", "Platform admin", "en", superuser=True)
+        logins.append(("admin", f"admin@{DOMAIN}"))
+        logins.append(("client", f"samir@{DOMAIN}"))
+        return logins
+
+    def _clients(
+        self,
+        org: Organisation,
+        country: str,
+        target: int,
+        rng: random.Random,
+        orgs: dict[str, Organisation],
+        *,
+        german: bool,
+    ) -> int:
+        # Draw the whole deterministic sequence, so a re-run makes the same decisions.
+        people = [person_for(country, rng) for _ in range(target)]
+        details = [rng.random() for _ in range(target * 12)]
+        existing = Client.objects.filter(organisation=org).count()
+        if existing >= target:
+            return 0
+        staff = list(User.objects.filter(memberships__organisation=org))
+        today = timezone.localdate()
+        new_clients = []
+        for i in range(existing, target):
+            p = people[i]
+            d = details[i * 12 : (i + 1) * 12]
+            birth = dt.date(1965 + int(d[0] * 42), 1 + int(d[1] * 12), 1 + int(d[2] * 28))
+            name_latin = p.name_latin or latin(p.name)
+            target_group = (
+                TargetGroup.MIGRANT_GERMANY
+                if german
+                else [
+                    TargetGroup.RETURNEE_GERMANY,
+                    TargetGroup.RETURNEE_GERMANY,
+                    TargetGroup.RETURNEE_THIRD,
+                    TargetGroup.LOCAL,
+                    TargetGroup.IDP,
+                ][int(d[3] * 5)]
+            )
+            new_clients.append(
+                Client(
+                    organisation=org,
+                    name=p.name,
+                    name_latin=name_latin,
+                    search_keys=" ".join(name_keys(f"{p.name} {name_latin}")),
+                    birth_date=birth,
+                    birth_date_approximate=d[4] < 0.1,
+                    sex=p.sex,
+                    nationality=country,
+                    languages=p.languages,
+                    target_group=target_group,
+                    household_size=1 + int(d[5] * 7),
+                    children_count=int(d[6] * 3) if d[5] > 0.3 else 0,
+                    phone=f"{PHONE_PREFIX[country]}{int(d[7] * 1e7):07d}",
+                    psychosocial_notes="Reports sleep problems since return."
+                    if d[8] < 0.15
+                    else None,
+                )
+            )
+        Client.objects.bulk_create(new_clients, batch_size=500)
+        clients = list(Client.objects.filter(organisation=org).order_by("id")[existing:target])
+        self._cases(clients, org, staff, rng, today)
+        return len(clients)
+
+    def _cases(
+        self,
+        clients: list[Client],
+        org: Organisation,
+        staff: list[User],
+        rng: random.Random,
+        today: dt.date,
+    ) -> None:
+        statuses = list(CaseStatus.values)
+        types = list(MeasureType.objects.all())
+        by_category: dict[str, list[MeasureType]] = {}
+        for t in types:
+            by_category.setdefault(t.category, []).append(t)
+        cases, consents = [], []
+        now = timezone.now()
+        for client in clients:
+            consents.append(
+                Consent(
+                    client=client,
+                    purpose=Purpose.COUNSELLING,
+                    method=Method.WRITTEN,
+                    notice_version="1",
+                    notice_language=client.languages[0],
+                    given_at=now,
+                )
+            )
+            if rng.random() < 0.5:
+                consents.append(
+                    Consent(
+                        client=client,
+                        purpose=Purpose.HANDOVER,
+                        method=Method.WRITTEN,
+                        notice_version="1",
+                        notice_language=client.languages[0],
+                        given_at=now,
+                    )
+                )
+            if rng.random() < 0.15:
+                continue  # registered, no case yet
+            status = rng.choice(statuses)
+            cases.append(
+                Case(
+                    client=client,
+                    organisation=org,
+                    status=status,
+                    counsellor=rng.choice(staff) if staff else None,
+                    return_date=today - dt.timedelta(days=rng.randint(-60, 700)),
+                    next_follow_up=(
+                        today + dt.timedelta(days=rng.randint(-10, 40))
+                        if status != CaseStatus.CLOSED
+                        else None
+                    ),
+                    closed_at=now if status == CaseStatus.CLOSED else None,
+                    vulnerabilities=[rng.choice(Vulnerability.values)]
+                    if rng.random() < 0.2
+                    else [],
+                )
+            )
+        Consent.objects.bulk_create(consents, batch_size=500)
+        Case.objects.bulk_create(cases, batch_size=500)
+        cases = list(Case.objects.filter(client__in=clients).select_related("client"))
+        changes, plans, notes, assessments = [], [], [], []
+        order = list(CaseStatus.values)
+        for case in cases:
+            path = [CaseStatus.INTAKE.value]
+            while path[-1] != case.status and len(path) < 8:
+                nxt = order[min(order.index(path[-1]) + 1, len(order) - 1)]
+                if nxt not in TRANSITIONS[path[-1]]:
+                    nxt = CaseStatus.CLOSED.value
+                path.append(nxt)
+            changes.append(
+                CaseStatusChange(case=case, from_status="", to_status=path[0], by=case.counsellor)
+            )
+            for a, b in pairwise(path):
+                changes.append(
+                    CaseStatusChange(
+                        case=case,
+                        from_status=a,
+                        to_status=b,
+                        by=case.counsellor,
+                        reason="Client found work and moved away." if b == "closed" else "",
+                    )
+                )
+            notes.append(
+                Note(
+                    case=case,
+                    author=case.counsellor,
+                    text="First meeting: explained the programme and consent.",
+                )
+            )
+            if order.index(case.status) >= order.index(CaseStatus.ASSESSMENT):
+                assessments.append(
+                    Assessment(
+                        case=case,
+                        assessed_by=case.counsellor,
+                        summary="Looking for work; housing is unstable.",
+                    )
+                )
+            if order.index(case.status) >= order.index(CaseStatus.PLANNING):
+                plans.append(
+                    ReintegrationPlan(
+                        case=case, goals="Stable income within 6 months.", agreed_with_client=True
+                    )
+                )
+        CaseStatusChange.objects.bulk_create(changes, batch_size=1000)
+        Note.objects.bulk_create(notes, batch_size=1000)
+        Assessment.objects.bulk_create(assessments, batch_size=1000)
+        needs = []
+        for assessment in Assessment.objects.filter(case__in=cases):
+            for domain in rng.sample(NeedDomain.values, 3):
+                needs.append(
+                    AssessmentNeed(assessment=assessment, domain=domain, level=rng.randint(0, 3))
+                )
+        AssessmentNeed.objects.bulk_create(needs, batch_size=1000)
+        ReintegrationPlan.objects.bulk_create(plans, batch_size=1000)
+        measures = []
+        categories = sorted(by_category)
+        for i, plan in enumerate(ReintegrationPlan.objects.filter(case__in=cases)):
+            for j in range(rng.randint(1, 3)):
+                category = categories[(i + j) % len(categories)]
+                start = today - dt.timedelta(days=rng.randint(0, 300))
+                measures.append(
+                    Measure(
+                        plan=plan,
+                        type=rng.choice(by_category[category]),
+                        status=rng.choice(MeasureStatus.values),
+                        start_date=start,
+                        end_date=start + dt.timedelta(days=rng.randint(1, 90)),
+                    )
+                )
+        Measure.objects.bulk_create(measures, batch_size=1000)
+
+    def _samir(self, orgs: dict[str, Organisation]) -> None:
+        """Samir from the journeys: registered in Bochum, a client login of his own."""
+        user = self._user(f"samir@{DOMAIN}", "سمير الجبوري", "ar")
+        if Client.objects.filter(user=user).exists():
+            return
+        name = "سمير الجبوري"
+        client = Client.objects.create(
+            organisation=orgs["return-bochum"],
+            user=user,
+            name=name,
+            name_latin="Sameer Al-Jubouri",
+            search_keys=" ".join(name_keys(f"{name} Sameer Al-Jubouri")),
+            birth_date=dt.date(1992, 3, 14),
+            sex="male",
+            nationality="IQ",
+            languages=["ar", "de"],
+            target_group=TargetGroup.MIGRANT_GERMANY,
+        )
+        Consent.objects.create(
+            client=client,
+            purpose=Purpose.HANDOVER,
+            method=Method.WRITTEN,
+            notice_version="3",
+            notice_language="ar",
+            given_at=timezone.now(),
+        )

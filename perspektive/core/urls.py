@@ -1,0 +1,11 @@
+from django.urls import path
+from django.views.i18n import set_language
+
+from perspektive.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("health/", views.health, name="health"),
+    path("i18n/language/", set_language, name="set_language"),
+]

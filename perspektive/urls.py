@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("perspektive.core.urls")),
+    path("accounts/", include("perspektive.accounts.urls")),
+    path("clients/", include("perspektive.clients.urls")),
+    path("cases/", include("perspektive.cases.urls")),
+    path("api/v1/", include("perspektive.api.urls")),
+]
