@@ -49,11 +49,16 @@ declare(
 )
 declare("ALLOWED_HOSTS", "localhost,127.0.0.1", "Comma-separated host names served.")
 declare("CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins allowed to post forms (production).")
-declare("REDIS_URL", "", "Redis for the channel layer and cache in production; empty: in-memory.")
+declare(
+    "REDIS_URL",
+    "",
+    "Production: Redis for the cache (later also the chat channel layer); empty: local memory.",
+)
 declare(
     "EMAIL_URL",
     "console:",
-    "Outgoing mail: `console:`, `smtp://user:pass@host:587` (STARTTLS) or `smtps://...:465`.",
+    "Outgoing mail: `console:`, `smtp://user:pass@host:587` (STARTTLS) or `smtps://...:465`. "
+    "Required in production.",
 )
 declare("DEFAULT_FROM_EMAIL", "Perspektive <noreply@localhost>", "Sender of outgoing mail.")
 declare("LOG_LEVEL", "INFO", "Log level of the `perspektive` loggers.")

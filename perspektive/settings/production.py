@@ -8,6 +8,7 @@ from perspektive.settings.base import *  # noqa: F403
 SECRET_KEY = env.require("SECRET_KEY")
 FIELD_ENCRYPTION_KEYS = [k.strip() for k in env.require("FIELD_ENCRYPTION_KEYS").split(",")]
 env.require("DATABASE_URL")
+MAILERS = {"default": env.mailer(env.require("EMAIL_URL"))}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     raise ImproperlyConfigured("Production needs PostgreSQL: set DATABASE_URL to postgres://...")
 
