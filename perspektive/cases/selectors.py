@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from perspektive.audit.models import AuditAction
 from perspektive.audit.services import audit_record
-from perspektive.cases.models import Case, CaseStatus, Measure
+from perspektive.cases.models import Case, CaseStatus, Measure, ReintegrationPlan
 from perspektive.cases.policy import access_case, cases_visible_to
 from perspektive.clients.selectors import name_match_filter
 from perspektive.consent.models import Consent
@@ -75,7 +75,7 @@ def case_get_for_view(*, user: Any, case_id: int) -> Case:
 @dataclass
 class TimelineEntry:
     at: dt.datetime
-    kind: str  # note, assessment, status, measure, consent, consent_withdrawn
+    kind: str  # note, assessment, status, plan, measure, consent, consent_withdrawn
     obj: Any
 
 
@@ -88,6 +88,9 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
         for a in case.assessments.select_related("assessed_by").prefetch_related("needs")
     ]
     entries += [TimelineEntry(s.at, "status", s) for s in case.status_changes.select_related("by")]
+    entries += [
+        TimelineEntry(p.updated_at, "plan", p) for p in ReintegrationPlan.objects.filter(case=case)
+    ]
     entries += [
         TimelineEntry(m.created_at, "measure", m)
         for m in Measure.objects.filter(plan__case=case).select_related(

@@ -45,9 +45,9 @@ def client_list(request: HttpRequest) -> HttpResponse:
         )
     partial = request.headers.get("HX-Request") == "true"
     template = "clients/_results.html" if partial else "clients/client_list.html"
-    return render(
-        request, template, {"form": form, "page": page}, status=200 if form.is_valid() else 400
-    )
+    # htmx swaps only 2xx answers: a partial carries its errors with 200.
+    status = 200 if form.is_valid() or partial else 400
+    return render(request, template, {"form": form, "page": page}, status=status)
 
 
 def _page_number(request: HttpRequest) -> int:

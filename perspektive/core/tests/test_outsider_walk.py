@@ -29,6 +29,9 @@ ROUTES: dict[str, tuple[Callable[[Objects], dict[str, Any]], Callable[[Objects],
     "core:set_language": (lambda o: {}, lambda o: {"language": "ar", "next": "/"}),
     "accounts:login": (lambda o: {}, None),
     "accounts:logout": (lambda o: {}, lambda o: {}),
+    "accounts:profile": (lambda o: {}, lambda o: {"name": "Me", "preferred_language": "ar"}),
+    "accounts:token_create": (lambda o: {}, lambda o: {"label": "walk"}),
+    "accounts:token_revoke": (lambda o: {"token_id": o["token"].pk}, lambda o: {}),
     "clients:list": (lambda o: {}, None),
     "clients:create": (
         lambda o: {},
@@ -107,7 +110,12 @@ ROUTES: dict[str, tuple[Callable[[Objects], dict[str, Any]], Callable[[Objects],
     "api:case_status": (lambda o: {"case_id": o["case"].pk}, lambda o: {"to_status": "assessment"}),
 }
 # Routes everyone may use successfully (they touch no person data).
-PUBLIC_WRITES = {"core:set_language", "accounts:logout"}
+PUBLIC_WRITES = {
+    "core:set_language",
+    "accounts:logout",
+    "accounts:profile",
+    "accounts:token_create",
+}
 # API writes that are not POST.
 API_METHODS = {"api:client_update": "patch", "api:case_update": "patch"}
 
@@ -153,6 +161,9 @@ def objects(centre_a: Any, case_a: Any, client_a: Any, counsellor_a: Any, centre
         "consent": consent,
         "measure": measure,
         "other_centre": centre_b,
+        "token": ApiToken.objects.create(
+            user=counsellor_a, label="a's", prefix="pk_aaaaa", digest=ApiToken.digest_of("pk_a")
+        ),
     }
 
 
@@ -161,6 +172,7 @@ def _markers(o: Objects) -> list[str]:
 
 
 def _snapshot(o: Objects) -> tuple[Any, ...]:
+    token_revoked = ApiToken.objects.get(pk=o["token"].pk).revoked_at
     case = Case.objects.get(pk=o["case"].pk)
     client = type(o["client"]).objects.get(pk=o["client"].pk)
     return (
@@ -176,6 +188,7 @@ def _snapshot(o: Objects) -> tuple[Any, ...]:
         Measure.objects.filter(plan__case=case).values_list("status", flat=True).first(),
         type(o["client"]).objects.filter(name__startswith="Injected").count(),
         Case.objects.filter(client=client).count(),
+        token_revoked,
     )
 
 
