@@ -48,7 +48,7 @@ check: $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=perspektive.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 messages: $(VENV)/.installed-dev
-	$(PY) manage.py makemessages --all --ignore '.venv/*' --ignore 'bench/*' --no-obsolete
+	$(PY) manage.py makemessages -l de -l ar -l fa -l ps -l ckb -l ur -l fr -l sq -l sr --ignore '.venv/*' --ignore 'bench/*' --ignore 'tests/*' --no-obsolete
 	$(PY) -m perspektive.core.i18n_compile
 
 clean:

@@ -147,7 +147,8 @@ LANGUAGES = [
     ("sq", _("Albanian")),
     ("sr", _("Serbian")),
 ]
-RTL_LANGUAGES = {"ar", "fa", "ps", "ur", "ckb"}
+# Django reads text direction from LANGUAGES_BIDI; its default lacks Pashto.
+LANGUAGES_BIDI = ["ar", "fa", "ps", "ur", "ckb"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
