@@ -5,10 +5,13 @@ operator, plus centre A's client with an open case assigned to the counsellor.""
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client as HttpClient
 
+from perspektive.accounts.tests.factories import api_token_for
 from perspektive.cases.tests.factories import CaseFactory
 from perspektive.clients.tests.factories import ClientFactory
 from perspektive.core.authz import Role
@@ -57,6 +60,17 @@ def funder(db: Any) -> Any:
 
 
 @pytest.fixture
+def return_office(db: Any) -> Any:
+    return OrganisationFactory(
+        name="Return office Berlin",
+        slug="ro-berlin",
+        kind=OrganisationKind.RETURN_OFFICE,
+        country_id="DE",
+        city="Berlin",
+    )
+
+
+@pytest.fixture
 def counsellor_a(centre_a: Any) -> Any:
     return staff(centre_a, Role.COUNSELLOR, name="Dilan A")
 
@@ -75,6 +89,12 @@ def lead_a(centre_a: Any) -> Any:
 @pytest.fixture
 def counsellor_b(centre_b: Any) -> Any:
     return staff(centre_b, Role.COUNSELLOR, name="Counsellor B")
+
+
+@pytest.fixture
+def return_counsellor(return_office: Any) -> Any:
+    """A return counsellor in Germany: sees the office's clients, never special categories."""
+    return staff(return_office, Role.RETURN_COUNSELLOR, name="Return Counsellor")
 
 
 @pytest.fixture
@@ -123,3 +143,60 @@ def outsiders(
         "programme manager": programme_manager,
         "operator": operator,
     }
+
+
+@pytest.fixture
+def web_as(db: Any) -> Callable[[Any], HttpClient]:
+    """A browser session logged in as the given user."""
+
+    def make(user: Any) -> HttpClient:
+        web = HttpClient()
+        web.force_login(user)
+        return web
+
+    return make
+
+
+@pytest.fixture
+def api_as(db: Any) -> Callable[[Any], HttpClient]:
+    """An API client sending a fresh bearer token of the given user."""
+
+    def make(user: Any) -> HttpClient:
+        return HttpClient(HTTP_AUTHORIZATION=f"Bearer {api_token_for(user)}")
+
+    return make
+
+
+@pytest.fixture
+def row_counts(db: Any) -> Callable[[], dict[str, int]]:
+    """Rows per person-data table and audit events: compare before and after a refused write."""
+    from perspektive.audit.models import AuditEvent
+    from perspektive.cases.models import (
+        Assessment,
+        AssessmentNeed,
+        Case,
+        CaseStatusChange,
+        Measure,
+        Note,
+        ReintegrationPlan,
+    )
+    from perspektive.clients.models import Client
+    from perspektive.consent.models import Consent
+
+    models = [
+        Client,
+        Case,
+        CaseStatusChange,
+        Note,
+        Assessment,
+        AssessmentNeed,
+        ReintegrationPlan,
+        Measure,
+        Consent,
+        AuditEvent,
+    ]
+
+    def counts() -> dict[str, int]:
+        return {m.__name__: m.objects.count() for m in models}
+
+    return counts

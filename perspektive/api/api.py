@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError
 
 from perspektive.accounts.models import User
@@ -28,7 +28,7 @@ from perspektive.api.schemas import (
 )
 from perspektive.cases import selectors as case_selectors
 from perspektive.cases import services as case_services
-from perspektive.cases.models import Case
+from perspektive.cases.models import Case, CaseStatus
 from perspektive.cases.transitions import allowed_next
 from perspektive.clients import selectors as client_selectors
 from perspektive.clients import services as client_services
@@ -206,7 +206,7 @@ def create_client(request: HttpRequest, payload: ClientIn) -> Any:
     client = client_services.client_create(
         actor=request.user, organisation=organisation, confirm_not_duplicate=confirm, **data
     )
-    return 201, _client_out(request.user, client)
+    return Status(201, _client_out(request.user, client))
 
 
 @api.patch(
@@ -242,10 +242,14 @@ def _case_out(case: Case) -> dict[str, Any]:
     }
 
 
+# An unknown status is refused (422), not silently read as "all cases".
+STATUS_FILTER = "^(|open|" + "|".join(CaseStatus.values) + ")$"
+
+
 @api.get("/cases", response={200: CasePage, **ERRORS}, url_name="case_list", tags=["cases"])
 def list_cases(
     request: HttpRequest,
-    status: str = "",
+    status: str = Query("", pattern=STATUS_FILTER),
     mine: bool = False,
     q: str = "",
     follow_up_due: bool = False,
@@ -302,7 +306,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Any:
         return_date=payload.return_date,
         vulnerabilities=payload.vulnerabilities,
     )
-    return 201, _case_out(case)
+    return Status(201, _case_out(case))
 
 
 @api.patch(

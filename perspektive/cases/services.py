@@ -302,7 +302,36 @@ def measure_set_status(*, actor: Any, measure_id: int, status: str) -> Measure:
     measure.status = status
     if status == MeasureStatus.COMPLETED and not measure.end_date:
         measure.end_date = timezone.localdate()
-    measure.full_clean()
+    # The creator may have left (SET_NULL): that must not block later status changes.
+    measure.full_clean(exclude=["created_by"])
     measure.save()
     _audit(actor, AuditAction.UPDATE, measure, case, status=status)
+    return measure
+
+
+def measure_record_for_case(
+    *,
+    actor: Any,
+    case: Case,
+    type_code: str,
+    description: str = "",
+    start_date: dt.date | None = None,
+    status: str = MeasureStatus.COMPLETED,
+) -> Measure:
+    """A measure that another module's service records as a consequence of its own,
+    already authorized action (e.g. a hire recorded by an employer). Must run inside that
+    service's transaction; audited here."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("measure_record_for_case must run inside the caller's transaction")
+    measure = Measure(
+        plan=_plan_for(case),
+        type=MeasureType.objects.get(code=type_code),
+        description=description[:500],
+        start_date=start_date,
+        status=status,
+        created_by=actor,
+    )
+    measure.full_clean()
+    measure.save()
+    _audit(actor, AuditAction.CREATE, measure, case, type=type_code, category=measure.type.category)
     return measure

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from perspektive.clients.models import Client
 from perspektive.consent.models import GivenBy, Method, Purpose
-from perspektive.core.forms import DateInput, no_future
+from perspektive.core.forms import DateInput
 from perspektive.organisations.models import Organisation, OrganisationKind
 
 # Languages clients speak: the UI languages plus others common among the programme's people.
@@ -37,12 +37,6 @@ class ClientSearchForm(forms.Form):
     birth_year = forms.IntegerField(
         label=_("Year of birth"), required=False, min_value=1900, max_value=2100
     )
-
-
-def _validate_birth_date(value: dt.date | None) -> None:
-    no_future(value)
-    if value and value.year < 1900:
-        raise forms.ValidationError(_("Check the year of birth."))
 
 
 class ClientForm(forms.ModelForm):
@@ -87,24 +81,6 @@ class ClientForm(forms.ModelForm):
             for field in Client.SPECIAL_FIELDS:
                 self.initial[field] = getattr(self.instance, field) or ""
         self.fields["phone"].help_text = _("International format, e.g. +964 750 123 4567")
-
-    def clean_birth_date(self) -> dt.date | None:
-        value = self.cleaned_data.get("birth_date")
-        _validate_birth_date(value)
-        return value
-
-    def clean_household_size(self) -> int | None:
-        value = self.cleaned_data.get("household_size")
-        if value is not None and not 1 <= value <= 60:
-            raise forms.ValidationError(_("A household has between 1 and 60 people."))
-        return value
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        household, children = data.get("household_size"), data.get("children_count")
-        if household is not None and children is not None and children >= household:
-            self.add_error("children_count", _("The household must include at least one adult."))
-        return data
 
     def service_data(self) -> dict[str, Any]:
         data = {f: self.cleaned_data[f] for f in self.Meta.fields}

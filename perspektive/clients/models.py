@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
@@ -86,6 +90,24 @@ class Client(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Rules every way in (form, API, import) must obey, so they live here, not in a form."""
+        errors: dict[str, Any] = {}
+        if self.birth_date and self.birth_date > timezone.localdate():
+            errors["birth_date"] = _("This date is in the future.")
+        elif self.birth_date and self.birth_date.year < 1900:
+            errors["birth_date"] = _("Check the year of birth.")
+        if self.household_size is not None and not 1 <= self.household_size <= 60:
+            errors["household_size"] = _("A household has between 1 and 60 people.")
+        elif (
+            self.household_size is not None
+            and self.children_count is not None
+            and self.children_count >= self.household_size
+        ):
+            errors["children_count"] = _("The household must include at least one adult.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def reference(self) -> str:

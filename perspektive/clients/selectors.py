@@ -85,7 +85,7 @@ def client_search(
         paginator = Paginator(
             qs.select_related("organisation").order_by("name_latin", "id"), page_size
         )
-        page_obj = paginator.get_page(page)
+        page_obj = paginator.get_page(max(1, page))  # get_page turns 0 into the last page
         return SearchPage(
             list(page_obj.object_list),
             page_obj.number,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 
 from perspektive.audit.models import AuditAction
 from perspektive.audit.services import audit_record
@@ -95,6 +96,14 @@ def client_update(*, actor: Any, client_id: int, **data: Any) -> Client:
     if unknown:
         raise TypeError(f"Unknown client fields: {sorted(unknown)}")
     client = access_client(actor, client_id, need=Action.UPDATE)
+    # full_clean() lets None through for blank fields (e.g. languages): refuse it here.
+    nulls = {}
+    for name, value in data.items():
+        model_field = Client._meta.get_field(name)
+        if value is None and isinstance(model_field, models.Field) and not model_field.null:
+            nulls[name] = model_field.error_messages["null"]
+    if nulls:
+        raise ValidationError(nulls)
     if any(f in data for f in Client.SPECIAL_FIELDS):
         access_client(actor, client_id, need=Action.UPDATE, resource=Resource.CLIENT_SPECIAL)
     changed = []

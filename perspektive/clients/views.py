@@ -185,15 +185,23 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     consent = Consent.objects.filter(pk=consent_id).only("client_id").first()
     if consent is None:
         raise NotFound
-    access_client(request.user, consent.client_id)  # 404 before anything else
+    # 404 outside the scope, 403 without the right, both before looking at the input.
+    access_client(request.user, consent.client_id, need=Action.WITHDRAW, resource=Resource.CONSENT)
     form = ConsentWithdrawForm(request.POST)
-    if form.is_valid():
-        try:
-            consent_services.consent_withdraw(
-                actor=request.user, consent_id=consent_id, note=form.cleaned_data["note"]
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The consent was withdrawn."))
+    if not form.is_valid():
+        # The form sits inside the client page; say what was wrong instead of ignoring it.
+        return render(
+            request,
+            "core/domain_error.html",
+            {"message": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+            status=400,
+        )
+    try:
+        consent_services.consent_withdraw(
+            actor=request.user, consent_id=consent_id, note=form.cleaned_data["note"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The consent was withdrawn."))
     return redirect("clients:detail", client_id=consent.client_id)
