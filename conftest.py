@@ -133,10 +133,29 @@ def case_a(client_a: Any, counsellor_a: Any) -> Any:
 
 
 @pytest.fixture
+def other_employer(db: Any) -> Any:
+    """Staff of a company that is not centre A's partner."""
+    company = OrganisationFactory(
+        name="Other Company",
+        slug="other-company",
+        kind=OrganisationKind.EMPLOYER,
+        country_id="AL",
+        city="Tirana",
+    )
+    return staff(company, Role.EMPLOYER, name="Other Employer")
+
+
+@pytest.fixture
 def outsiders(
-    counsellor_b: Any, partner_staff: Any, client_user: Any, programme_manager: Any, operator: Any
+    counsellor_b: Any,
+    partner_staff: Any,
+    client_user: Any,
+    programme_manager: Any,
+    operator: Any,
+    other_employer: Any,
 ) -> dict[str, Any]:
     return {
+        "employer of another company": other_employer,
         "counsellor of centre B": counsellor_b,
         "partner staff": partner_staff,
         "client": client_user,

@@ -5,5 +5,6 @@ urlpatterns = [
     path("accounts/", include("perspektive.accounts.urls")),
     path("clients/", include("perspektive.clients.urls")),
     path("cases/", include("perspektive.cases.urls")),
+    path("jobs/", include("perspektive.jobs.urls")),
     path("api/v1/", include("perspektive.api.urls")),
 ]

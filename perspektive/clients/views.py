@@ -124,6 +124,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
             .filter(client=client)
             .select_related("organisation", "counsellor"),
             "can_open_case": bool(principal_for(user).grants(Resource.CASE, Action.CREATE)),
+            "show_jobs": client_allows(user, client, Action.VIEW, Resource.JOB_PROFILE),
         },
     )
 

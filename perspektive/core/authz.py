@@ -31,6 +31,9 @@ class Resource(StrEnum):
     AUDIT = "audit"
     REPORT = "report"
     ORGANISATION = "organisation"
+    JOB_OFFER = "job_offer"
+    JOB_PROFILE = "job_profile"  # a client's job-seeker profile
+    APPLICATION = "application"  # a job offer proposed to a client, and what followed
 
 
 class Action(StrEnum):
@@ -69,6 +72,15 @@ _COUNSELLOR: dict[tuple[Resource, Action], Scope] = {
     (R.CONSENT, A.RECORD): S.ORGANISATION,
     (R.CONSENT, A.WITHDRAW): S.ORGANISATION,
     (R.ORGANISATION, A.VIEW): S.ORGANISATION,
+    (R.JOB_OFFER, A.VIEW): S.ALL,
+    (R.JOB_OFFER, A.CREATE): S.ORGANISATION,
+    (R.JOB_OFFER, A.UPDATE): S.ORGANISATION,
+    (R.JOB_OFFER, A.CHANGE_STATUS): S.ORGANISATION,
+    (R.JOB_PROFILE, A.VIEW): S.ORGANISATION,
+    (R.JOB_PROFILE, A.UPDATE): S.ORGANISATION,
+    (R.APPLICATION, A.VIEW): S.ORGANISATION,
+    (R.APPLICATION, A.CREATE): S.ORGANISATION,
+    (R.APPLICATION, A.CHANGE_STATUS): S.ORGANISATION,
 }
 
 MATRIX: dict[Role, dict[tuple[Resource, Action], Scope]] = {
@@ -77,6 +89,8 @@ MATRIX: dict[Role, dict[tuple[Resource, Action], Scope]] = {
         (R.CASE, A.VIEW): S.SELF,
         (R.CONSENT, A.VIEW): S.SELF,
         (R.CONSENT, A.WITHDRAW): S.SELF,
+        (R.JOB_PROFILE, A.VIEW): S.SELF,
+        (R.APPLICATION, A.VIEW): S.SELF,
     },
     Role.COUNSELLOR: _COUNSELLOR,
     Role.CENTRE_LEAD: {
@@ -102,26 +116,41 @@ MATRIX: dict[Role, dict[tuple[Resource, Action], Scope]] = {
         (R.CONSENT, A.RECORD): S.ORGANISATION,
         (R.CONSENT, A.WITHDRAW): S.ORGANISATION,
         (R.ORGANISATION, A.VIEW): S.ORGANISATION,
+        (R.JOB_OFFER, A.VIEW): S.ALL,
+        (R.JOB_PROFILE, A.VIEW): S.ORGANISATION,
+        (R.JOB_PROFILE, A.UPDATE): S.ORGANISATION,
+        (R.APPLICATION, A.VIEW): S.ORGANISATION,
     },
     Role.SCOUT: {
         (R.CLIENT, A.VIEW): S.ORGANISATION,
         (R.CASE, A.VIEW): S.ORGANISATION,
         (R.CONSENT, A.VIEW): S.ORGANISATION,
         (R.ORGANISATION, A.VIEW): S.ORGANISATION,
+        (R.JOB_OFFER, A.VIEW): S.ALL,
+        (R.JOB_PROFILE, A.VIEW): S.ORGANISATION,
     },
     Role.PARTNER_STAFF: {
         (R.ORGANISATION, A.VIEW): S.ORGANISATION,
     },
     Role.EMPLOYER: {
         (R.ORGANISATION, A.VIEW): S.ORGANISATION,
+        (R.JOB_OFFER, A.VIEW): S.ORGANISATION,
+        (R.JOB_OFFER, A.CREATE): S.ORGANISATION,
+        (R.JOB_OFFER, A.UPDATE): S.ORGANISATION,
+        (R.JOB_OFFER, A.CHANGE_STATUS): S.ORGANISATION,
+        # Only applications of clients whose job-matching consent is in force (selector).
+        (R.APPLICATION, A.VIEW): S.ORGANISATION,
+        (R.APPLICATION, A.CHANGE_STATUS): S.ORGANISATION,
     },
     Role.PROGRAMME_MANAGER: {
         (R.REPORT, A.VIEW): S.ALL,
         (R.ORGANISATION, A.VIEW): S.ALL,
+        (R.JOB_OFFER, A.VIEW): S.ALL,
     },
     Role.ADMIN: {
         (R.ORGANISATION, A.VIEW): S.ALL,
         (R.AUDIT, A.VIEW): S.ALL,
+        (R.JOB_OFFER, A.VIEW): S.ALL,
     },
 }
 

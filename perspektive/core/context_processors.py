@@ -19,5 +19,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "clients": may(principal, Resource.CLIENT, Action.VIEW),
             "cases": may(principal, Resource.CASE, Action.VIEW),
             "new_client": may(principal, Resource.CLIENT, Action.CREATE),
+            "jobs": may(principal, Resource.JOB_OFFER, Action.VIEW),
         }
     }

@@ -8,6 +8,7 @@ helpers). Both read the same matrix, so lists and details cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,9 +91,14 @@ class ScopeFields:
     also_organisations: tuple[str, ...] = ()
     assigned: str | None = None
     self_user: str | None = None
+    # A role that holds the object through another relation, e.g. an employer holds the
+    # applications to its offers (``offer__employer``), a centre those of its clients.
+    organisation_by_role: Mapping[Role, str] = field(default_factory=dict)
 
-    def organisation_q(self, orgs: frozenset[int]) -> Q:
+    def organisation_q(self, orgs: frozenset[int], role: Role | None = None) -> Q:
         ids = sorted(orgs)
+        if role is not None and role in self.organisation_by_role:
+            return Q(**{f"{self.organisation_by_role[role]}__in": ids})
         q = Q(**{f"{self.organisation}__in": ids})
         for lookup in self.also_organisations:
             sub = self.model._default_manager.filter(**{f"{lookup}__in": ids}).values("pk")
@@ -111,7 +117,7 @@ def scope_filter(
         if scope is Scope.ALL:
             return Q()
         if scope is Scope.ORGANISATION:
-            part = fields.organisation_q(orgs) if orgs else None
+            part = fields.organisation_q(orgs, role) if orgs else None
         elif scope is Scope.ASSIGNED:
             part = (
                 Q(

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "perspektive.clients",
     "perspektive.consent",
     "perspektive.cases",
+    "perspektive.jobs",
     "perspektive.api",
 ]
 

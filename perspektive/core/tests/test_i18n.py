@@ -149,11 +149,7 @@ def _direction_case(lang: str, direction: str) -> Any:
     ("lang", "direction"),
     [
         *(_direction_case(lang, "rtl") for lang in sorted(DESIGN_RTL)),
-        *(
-            _direction_case(lang, "ltr")
-            for lang in _ui_languages()
-            if lang not in DESIGN_RTL
-        ),
+        *(_direction_case(lang, "ltr") for lang in _ui_languages() if lang not in DESIGN_RTL),
     ],
 )
 def test_language_direction_follows_the_design(lang: str, direction: str) -> None:

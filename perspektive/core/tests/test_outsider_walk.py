@@ -20,6 +20,15 @@ from perspektive.audit.models import AuditEvent
 from perspektive.cases.models import Case, Measure, Note
 from perspektive.cases.tests.factories import PlanFactory, measure_type
 from perspektive.consent.models import Consent, Method, Purpose
+from perspektive.jobs.models import (
+    Application,
+    Experience,
+    JobOffer,
+    JobSeekerProfile,
+    Occupation,
+)
+from perspektive.organisations.models import OrganisationKind
+from perspektive.organisations.tests.factories import OrganisationFactory
 
 # name -> (kwargs from the fixture objects, POST body) ; None body: GET only
 Objects = dict[str, Any]
@@ -108,13 +117,84 @@ ROUTES: dict[str, tuple[Callable[[Objects], dict[str, Any]], Callable[[Objects],
         lambda o: {"next_follow_up": "2030-01-01"},
     ),
     "api:case_status": (lambda o: {"case_id": o["case"].pk}, lambda o: {"to_status": "assessment"}),
+    "jobs:offer_list": (lambda o: {}, None),
+    "jobs:offer_create": (
+        lambda o: {},
+        lambda o: {
+            "employer": o["employer"].pk,
+            "title": "Injected offer",
+            "occupation": o["occupation"].pk,
+            "country": "IQ",
+            "city": "Erbil",
+            "contract_type": "permanent",
+            "working_time": "full_time",
+            "positions": "1",
+        },
+    ),
+    "jobs:offer_detail": (lambda o: {"offer_id": o["offer"].pk}, None),
+    "jobs:offer_edit": (
+        lambda o: {"offer_id": o["offer"].pk},
+        lambda o: {
+            "employer": o["employer"].pk,
+            "title": "Changed",
+            "occupation": o["occupation"].pk,
+            "country": "IQ",
+            "city": "Erbil",
+            "contract_type": "permanent",
+            "working_time": "full_time",
+            "positions": "1",
+        },
+    ),
+    "jobs:offer_status": (lambda o: {"offer_id": o["offer"].pk}, lambda o: {"status": "closed"}),
+    "jobs:occupation_suggest": (lambda o: {}, None),
+    "jobs:profile": (
+        lambda o: {"client_id": o["client"].pk},
+        lambda o: {"country": "IQ", "city": "Erbil", "max_distance_km": "30"},
+    ),
+    "jobs:wanted_add": (
+        lambda o: {"client_id": o["client"].pk},
+        lambda o: {"occupation": o["occupation"].pk},
+    ),
+    "jobs:wanted_remove": (
+        lambda o: {"client_id": o["client"].pk, "occupation_id": o["occupation"].pk},
+        lambda o: {},
+    ),
+    "jobs:experience_add": (
+        lambda o: {"client_id": o["client"].pk},
+        lambda o: {"occupation": o["occupation"].pk, "country": "DE", "start_date": "2020-01-01"},
+    ),
+    "jobs:experience_remove": (
+        lambda o: {"client_id": o["client"].pk, "experience_id": o["experience"].pk},
+        lambda o: {},
+    ),
+    "jobs:qualification_add": (
+        lambda o: {"client_id": o["client"].pk},
+        lambda o: {"title": "Injected", "awarded_in": "DE", "recognition": "pending"},
+    ),
+    "jobs:matches": (lambda o: {"client_id": o["client"].pk}, None),
+    "jobs:propose": (
+        lambda o: {"client_id": o["client"].pk, "offer_id": o["offer"].pk},
+        lambda o: {"override_reason": "x"},
+    ),
+    "jobs:application_detail": (lambda o: {"application_id": o["application"].pk}, None),
+    "jobs:application_status": (
+        lambda o: {"application_id": o["application"].pk},
+        lambda o: {"status": "withdrawn"},
+    ),
+    "jobs:application_retention": (
+        lambda o: {"application_id": o["application"].pk},
+        lambda o: {"retained": "no"},
+    ),
 }
-# Routes everyone may use successfully (they touch no person data).
+# Writes an outsider may legitimately make: their own settings, and job offers of their own
+# (a centre registers offers for employers). None of them touches centre A's data, which the
+# snapshot below proves.
 PUBLIC_WRITES = {
     "core:set_language",
     "accounts:logout",
     "accounts:profile",
     "accounts:token_create",
+    "jobs:offer_create",
 }
 # API writes that are not POST.
 API_METHODS = {"api:client_update": "patch", "api:case_update": "patch"}
@@ -154,7 +234,9 @@ def objects(centre_a: Any, case_a: Any, client_a: Any, counsellor_a: Any, centre
     )
     plan = PlanFactory(case=case_a)
     measure = Measure.objects.create(plan=plan, type=measure_type())
+    jobs = job_objects(centre_a, client_a, counsellor_a)
     return {
+        **jobs,
         "centre": centre_a,
         "client": client_a,
         "case": case_a,
@@ -164,6 +246,55 @@ def objects(centre_a: Any, case_a: Any, client_a: Any, counsellor_a: Any, centre
         "token": ApiToken.objects.create(
             user=counsellor_a, label="a's", prefix="pk_aaaaa", digest=ApiToken.digest_of("pk_a")
         ),
+    }
+
+
+def job_objects(centre: Any, client: Any, counsellor: Any) -> Objects:
+    """A published offer of an employer registered by centre A, client A's job-seeker
+    profile, and the offer proposed to client A (with the job-matching consent)."""
+    employer = OrganisationFactory(
+        name="Employer A", slug="employer-a", kind=OrganisationKind.EMPLOYER
+    )
+    occupation = Occupation.objects.get(label="metal drawing machine operator")
+    offer = JobOffer.objects.create(
+        employer=employer,
+        registered_by=centre,
+        title="Welder",
+        occupation=occupation,
+        country_id="IQ",
+        city="Erbil",
+        contract_type="permanent",
+        working_time="full_time",
+        status="published",
+    )
+    profile = JobSeekerProfile.objects.create(client=client, country_id="IQ", city="Erbil")
+    profile.occupations_wanted.add(occupation)
+    experience = Experience.objects.create(
+        profile=profile, occupation=occupation, country="DE", start_date="2019-01-01"
+    )
+    Consent.objects.create(
+        client=client,
+        purpose=Purpose.JOB_MATCHING,
+        method=Method.WRITTEN,
+        notice_version="1",
+        notice_language="ar",
+        given_at="2026-01-01T00:00:00Z",
+    )
+    application = Application.objects.create(
+        offer=offer,
+        client=client,
+        proposed_at="2026-02-01T00:00:00Z",
+        proposed_by=counsellor,
+        proposed_by_organisation=centre,
+        status="hired",
+    )
+    return {
+        "employer": employer,
+        "occupation": occupation,
+        "offer": offer,
+        "profile": profile,
+        "experience": experience,
+        "application": application,
     }
 
 
@@ -189,6 +320,12 @@ def _snapshot(o: Objects) -> tuple[Any, ...]:
         type(o["client"]).objects.filter(name__startswith="Injected").count(),
         Case.objects.filter(client=client).count(),
         token_revoked,
+        JobOffer.objects.filter(pk=o["offer"].pk).values_list("title", "status").get(),
+        Application.objects.filter(pk=o["application"].pk).values_list("status", "retained").get(),
+        JobSeekerProfile.objects.get(pk=o["profile"].pk).occupations_wanted.count(),
+        JobSeekerProfile.objects.get(pk=o["profile"].pk).experiences.count(),
+        JobSeekerProfile.objects.get(pk=o["profile"].pk).qualifications.count(),
+        JobSeekerProfile.objects.get(pk=o["profile"].pk).city,
     )
 
 

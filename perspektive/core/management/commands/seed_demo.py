@@ -94,6 +94,26 @@ PHONE_PREFIX = {
     "TN": "+2162",
 }
 CLIENTS_PER_GERMAN_OFFICE = 60
+DEMO_OCCUPATIONS = [
+    "welder",
+    "tailor",
+    "bus driver",
+    "cook",
+    "electrician",
+    "software developer",
+    "shop assistant",
+    "nurse assistant",
+    "plumber",
+    "carpenter",
+    "bricklayer",
+    "hairdresser",
+    "baker",
+    "call centre agent",
+    "warehouse worker",
+    "crop production worker",
+    "security guard",
+    "metal drawing machine operator",
+]
 
 
 class Command(BaseCommand):
@@ -119,6 +139,7 @@ class Command(BaseCommand):
                 orgs[slug], "IQ", CLIENTS_PER_GERMAN_OFFICE, rng, orgs, german=True
             )
         self._samir(orgs)
+        self._jobs(orgs, rng)
         if not options["quiet"]:
             self.stdout.write(
                 f"Demo data ready: {Client.objects.count()} clients "
@@ -405,6 +426,141 @@ class Command(BaseCommand):
                     )
                 )
         Measure.objects.bulk_create(measures, batch_size=1000)
+
+    def _jobs(self, orgs: dict[str, Organisation], rng: random.Random) -> None:
+        """Employers in every partner country, published offers, job-seeker profiles for
+        returnees, and some offers proposed (a few hired). Skipped when offers exist."""
+        from perspektive.jobs.models import (
+            Application,
+            Experience,
+            JobOffer,
+            JobSeekerProfile,
+            Occupation,
+        )
+        from perspektive.jobs.places import city_names, locate
+
+        if JobOffer.objects.exists():
+            return
+        occupations = {o.label: o for o in Occupation.objects.filter(label__in=DEMO_OCCUPATIONS)}
+        today = timezone.localdate()
+        now = timezone.now()
+        offers = []
+        for code, city in CENTRES.items():
+            employers = [orgs["employer-tirana"]] if code == "AL" else []
+            for i, kind in enumerate(("Construction", "Services")):
+                slug = f"employer-{city.lower()}-{i}"
+                employer, _ = Organisation.objects.get_or_create(
+                    slug=slug,
+                    defaults={
+                        "name": f"{city} {kind} Company",
+                        "kind": OrganisationKind.EMPLOYER,
+                        "country_id": code,
+                        "city": city,
+                    },
+                )
+                employers.append(employer)
+            cities = city_names(code) or [city]
+            for n in range(20):
+                label = rng.choice(DEMO_OCCUPATIONS)
+                place = rng.choice(cities)
+                point = locate(code, place)
+                offers.append(
+                    JobOffer(
+                        employer=rng.choice(employers),
+                        registered_by=orgs[f"centre-{city.lower()}"] if n % 3 == 0 else None,
+                        title=label.capitalize(),
+                        occupation=occupations[label],
+                        country_id=code,
+                        city=place,
+                        latitude=point[0] if point else None,
+                        longitude=point[1] if point else None,
+                        contract_type=rng.choice(["permanent", "fixed_term", "apprenticeship"]),
+                        working_time="full_time",
+                        positions=rng.randint(1, 5),
+                        languages={Country.objects.get(code=code).languages[0]: 2},
+                        start_date=today + dt.timedelta(days=rng.randint(7, 90)),
+                        status="published",
+                        published_at=now,
+                    )
+                )
+        JobOffer.objects.bulk_create(offers, batch_size=500)
+        profiles, experiences, consents = [], [], []
+        returnees = Client.objects.filter(
+            target_group__in=[TargetGroup.RETURNEE_GERMANY, TargetGroup.RETURNEE_THIRD],
+            organisation__kind=OrganisationKind.COUNSELLING_CENTRE,
+        ).select_related("organisation")
+        chosen = [c for c in returnees.order_by("id") if rng.random() < 0.4]
+        for client in chosen:
+            languages = {lang: 4 for lang in client.languages[:2] if lang}
+            if client.target_group == TargetGroup.RETURNEE_GERMANY:
+                languages["de"] = rng.choice([1, 2, 3])
+            profiles.append(
+                JobSeekerProfile(
+                    client=client,
+                    country_id=client.organisation.country_id,
+                    city=client.organisation.city,
+                    languages=languages,
+                    willing_to_move=rng.random() < 0.3,
+                    max_distance_km=rng.choice([10, 30, 100]),
+                    available_from=today + dt.timedelta(days=rng.randint(-30, 60)),
+                )
+            )
+        JobSeekerProfile.objects.bulk_create(profiles, batch_size=500)
+        saved = list(JobSeekerProfile.objects.filter(client__in=chosen).select_related("client"))
+        through = JobSeekerProfile.occupations_wanted.through
+        wanted = []
+        for profile in saved:
+            for label in rng.sample(DEMO_OCCUPATIONS, rng.randint(1, 2)):
+                wanted.append(
+                    through(jobseekerprofile_id=profile.pk, occupation_id=occupations[label].pk)
+                )
+            if rng.random() < 0.5:
+                experiences.append(
+                    Experience(
+                        profile=profile,
+                        occupation=occupations[rng.choice(DEMO_OCCUPATIONS)],
+                        employer_name="Metallbau GmbH",
+                        country="DE",
+                        start_date=today - dt.timedelta(days=rng.randint(800, 2000)),
+                        end_date=today - dt.timedelta(days=rng.randint(60, 700)),
+                    )
+                )
+            if rng.random() < 0.6:
+                consents.append(
+                    Consent(
+                        client=profile.client,
+                        purpose=Purpose.JOB_MATCHING,
+                        method=Method.WRITTEN,
+                        notice_version="1",
+                        notice_language=profile.client.languages[0],
+                        given_at=now,
+                    )
+                )
+        through.objects.bulk_create(wanted, batch_size=1000)
+        Experience.objects.bulk_create(experiences, batch_size=500)
+        Consent.objects.bulk_create(consents, batch_size=500)
+        consenting = {c.client_id for c in consents}
+        by_country: dict[str, list[JobOffer]] = {}
+        for offer in JobOffer.objects.all():
+            by_country.setdefault(offer.country_id, []).append(offer)
+        applications = []
+        for profile in saved:
+            if profile.client_id in consenting and rng.random() < 0.5:
+                hired = rng.random() < 0.25
+                applications.append(
+                    Application(
+                        offer=rng.choice(by_country[profile.country_id]),
+                        client=profile.client,
+                        status="hired"
+                        if hired
+                        else rng.choice(["proposed", "applied", "interview"]),
+                        proposed_at=now - dt.timedelta(days=rng.randint(1, 120)),
+                        proposed_by_organisation=profile.client.organisation,
+                        hired_at=now if hired else None,
+                        retention_due=today + dt.timedelta(days=182) if hired else None,
+                    )
+                )
+        Application.objects.bulk_create(applications, batch_size=500)
 
     def _samir(self, orgs: dict[str, Organisation]) -> None:
         """Samir from the journeys: registered in Bochum, a client login of his own."""

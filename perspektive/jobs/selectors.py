@@ -1,0 +1,267 @@
+"""Reads for jobs, scoped to the acting user; the matching engine gets plain facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from perspektive.clients.models import Client
+from perspektive.clients.policy import access_client, clients_visible_to
+from perspektive.core.authz import Action, Resource
+from perspektive.jobs import matching
+from perspektive.jobs.models import (
+    Application,
+    JobOffer,
+    JobSeekerProfile,
+    Occupation,
+    OfferStatus,
+    Skill,
+)
+from perspektive.jobs.policy import applications_visible_to, consenting_clients, offers_visible_to
+
+SUGGESTION_LIMIT = 12
+MATCH_CANDIDATES = 5000  # offers scored per request at most, newest first
+
+
+def occupation_suggest(query: str, limit: int = SUGGESTION_LIMIT) -> list[Occupation]:
+    """ESCO occupations for a typed job title: exact label first, then labels starting with
+    the text, then labels containing every word ("wire drawer" -> metal drawing machine
+    operator)."""
+    words = [w for w in query.lower().split() if w]
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition &= Q(search_text__contains=word)
+    phrase = " ".join(words)
+    rows = list(Occupation.objects.filter(condition).select_related("isco")[:400])
+
+    def rank(o: Occupation) -> tuple[int, int, str]:
+        labels = o.search_text.split("\n")
+        if o.label.lower() == phrase:
+            return (0, len(o.label), o.label)
+        if phrase in labels:
+            return (1, len(o.label), o.label)
+        if any(label.startswith(phrase) for label in labels):
+            return (2, len(o.label), o.label)
+        if phrase in o.search_text:
+            return (3, len(o.label), o.label)
+        return (4, len(o.label), o.label)
+
+    rows.sort(key=rank)
+    return rows[:limit]
+
+
+def skill_choices(kind: str | None = None) -> QuerySet[Skill]:
+    qs = Skill.objects.all()
+    return qs.filter(kind=kind) if kind else qs
+
+
+def offer_list(
+    *,
+    user: Any,
+    query: str = "",
+    country: str = "",
+    status: str = "",
+    mine: bool = False,
+    page: int = 1,
+    page_size: int = 25,
+) -> Any:
+    qs = offers_visible_to(user).select_related("employer", "occupation", "country")
+    if query.strip():
+        for word in query.lower().split():
+            qs = qs.filter(Q(title__icontains=word) | Q(occupation__search_text__contains=word))
+    if country:
+        qs = qs.filter(country_id=country)
+    if status in OfferStatus.values:
+        qs = qs.filter(status=status)
+    if mine:
+        from perspektive.jobs.policy import holding_orgs
+
+        own = sorted(holding_orgs(user, Resource.JOB_OFFER, Action.UPDATE))
+        qs = qs.filter(Q(employer__in=own) | Q(registered_by__in=own))
+    return Paginator(qs.order_by("-published_at", "-id"), page_size).get_page(page)
+
+
+def offer_facts(
+    offer: JobOffer, required: set[str] | None = None, optional: set[str] | None = None
+) -> matching.OfferFacts:
+    location = (
+        (offer.latitude, offer.longitude)
+        if offer.latitude is not None and offer.longitude is not None
+        else None
+    )
+    return matching.OfferFacts(
+        id=offer.pk,
+        occupation=offer.occupation.uri,
+        isco=offer.occupation.isco_id,
+        required_skills=frozenset(
+            required if required is not None else (s.uri for s in offer.required_skills.all())
+        ),
+        optional_skills=frozenset(
+            optional if optional is not None else (s.uri for s in offer.optional_skills.all())
+        ),
+        languages={k: int(v) for k, v in (offer.languages or {}).items()},
+        country=offer.country_id,
+        city=offer.city,
+        location=location,
+        start_date=offer.start_date,
+    )
+
+
+def profile_facts(profile: JobSeekerProfile) -> matching.ProfileFacts:
+    location = (
+        (profile.latitude, profile.longitude)
+        if profile.latitude is not None and profile.longitude is not None
+        else None
+    )
+    return matching.ProfileFacts(
+        id=profile.pk,
+        wanted={o.uri: o.isco_id for o in profile.occupations_wanted.all()},
+        held={
+            e.occupation.uri: e.occupation.isco_id
+            for e in profile.experiences.select_related("occupation")
+        },
+        skills=frozenset(s.uri for s in profile.skills.all()),
+        languages={k: int(v) for k, v in (profile.languages or {}).items()},
+        country=profile.country_id,
+        city=profile.city,
+        location=location,
+        willing_to_move=profile.willing_to_move,
+        max_distance_km=profile.max_distance_km,
+        available_from=profile.available_from,
+    )
+
+
+def _open_offers() -> QuerySet[JobOffer]:
+    today = timezone.localdate()
+    return JobOffer.objects.filter(status=OfferStatus.PUBLISHED).filter(
+        Q(deadline__isnull=True) | Q(deadline__gte=today)
+    )
+
+
+def _offer_facts_bulk(offers: list[JobOffer]) -> list[matching.OfferFacts]:
+    """Facts for many offers in three queries (skills fetched in bulk, not per offer)."""
+    ids = [o.pk for o in offers]
+    required: dict[int, set[str]] = {i: set() for i in ids}
+    optional: dict[int, set[str]] = {i: set() for i in ids}
+    through_r = JobOffer.required_skills.through.objects.filter(joboffer_id__in=ids)
+    for offer_id, uri in through_r.values_list("joboffer_id", "skill__uri"):
+        required[offer_id].add(uri)
+    through_o = JobOffer.optional_skills.through.objects.filter(joboffer_id__in=ids)
+    for offer_id, uri in through_o.values_list("joboffer_id", "skill__uri"):
+        optional[offer_id].add(uri)
+    return [offer_facts(o, required[o.pk], optional[o.pk]) for o in offers]
+
+
+@dataclass
+class OfferMatch:
+    offer: JobOffer
+    match: matching.Match
+    proposed: bool
+
+
+def offers_for_client(
+    *, user: Any, client_id: int, country: str = "", limit: int = 20, min_score: int = 30
+) -> tuple[JobSeekerProfile | None, list[OfferMatch]]:
+    """The best open offers for a client's profile, with reasons."""
+    client = access_client(user, client_id, resource=Resource.JOB_PROFILE)
+    profile = (
+        JobSeekerProfile.objects.filter(client=client)
+        .prefetch_related("occupations_wanted", "skills")
+        .first()
+    )
+    if profile is None:
+        return None, []
+    facts = profile_facts(profile)
+    qs = _open_offers().select_related("occupation")
+    if country:
+        qs = qs.filter(country_id=country)
+    elif not profile.willing_to_move:
+        qs = qs.filter(country_id=profile.country_id)
+    offers = list(qs.order_by("-published_at", "-id")[:MATCH_CANDIDATES])
+    best = matching.best_offers(facts, _offer_facts_bulk(offers), limit=limit, min_score=min_score)
+    by_id = {o.pk: o for o in offers}
+    proposed = set(
+        Application.objects.filter(
+            client=client, offer_id__in=[m.offer_id for m in best]
+        ).values_list("offer_id", flat=True)
+    )
+    picked = JobOffer.objects.select_related("employer", "occupation", "country").in_bulk(
+        [m.offer_id for m in best]
+    )
+    return profile, [
+        OfferMatch(picked.get(m.offer_id, by_id[m.offer_id]), m, m.offer_id in proposed)
+        for m in best
+    ]
+
+
+@dataclass
+class CandidateMatch:
+    client: Client
+    profile: JobSeekerProfile
+    match: matching.Match
+    consent: bool
+
+
+def candidates_for_offer(
+    *, user: Any, offer: JobOffer, limit: int = 20, min_score: int = 30
+) -> list[CandidateMatch]:
+    """Job-seekers the user may see, ranked for one offer (for counsellors proposing it)."""
+    clients = clients_visible_to(user, resource=Resource.JOB_PROFILE)
+    profiles = list(
+        JobSeekerProfile.objects.filter(client__in=clients)
+        .select_related("client")
+        .prefetch_related("occupations_wanted", "skills", "experiences__occupation")[:5000]
+    )
+    facts = offer_facts(offer)
+    best = matching.best_candidates(
+        facts, [profile_facts(p) for p in profiles], limit=limit, min_score=min_score
+    )
+    by_id = {p.pk: p for p in profiles}
+    consenting = set(
+        consenting_clients()
+        .filter(client_id__in=[by_id[m.profile_id].client_id for m in best])
+        .values_list("client_id", flat=True)
+    )
+    return [
+        CandidateMatch(
+            by_id[m.profile_id].client,
+            by_id[m.profile_id],
+            m,
+            by_id[m.profile_id].client_id in consenting,
+        )
+        for m in best
+    ]
+
+
+def applications_for_offer(*, user: Any, offer: JobOffer) -> QuerySet[Application]:
+    return (
+        applications_visible_to(user)
+        .filter(offer=offer)
+        .select_related("client", "client__job_profile")
+        .order_by("-proposed_at")
+    )
+
+
+def applications_for_client(*, user: Any, client: Client) -> QuerySet[Application]:
+    return (
+        applications_visible_to(user)
+        .filter(client=client)
+        .select_related("offer", "offer__employer")
+        .order_by("-proposed_at")
+    )
+
+
+def retention_checks_due(*, user: Any, on: dt.date | None = None) -> QuerySet[Application]:
+    day = on or timezone.localdate()
+    return (
+        applications_visible_to(user)
+        .filter(status="hired", retained__isnull=True, retention_due__lte=day)
+        .select_related("client", "offer")
+    )
