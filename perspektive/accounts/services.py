@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +27,20 @@ def profile_update(*, actor: User, name: str, preferred_language: str) -> User:
     audit_record(
         actor=actor, action=AuditAction.UPDATE, obj=actor, fields=["name", "preferred_language"]
     )
+    return actor
+
+
+@transaction.atomic
+def preferred_language_set(*, actor: User, language: str) -> User:
+    """Remember the language a logged-in user picked in the page header."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Unknown language.")})
+    if actor.preferred_language != language:
+        actor.preferred_language = language
+        actor.save(update_fields=["preferred_language"])
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, obj=actor, fields=["preferred_language"]
+        )
     return actor
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError
 
@@ -59,12 +60,12 @@ ERRORS: dict[int, Any] = {
 
 @api.exception_handler(NotFound)
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": "Not found."}, status=404)
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
 @api.exception_handler(Forbidden)
 def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": "Not allowed for your role."}, status=403)
+    return api.create_response(request, {"detail": _("Not allowed for your role.")}, status=403)
 
 
 @api.exception_handler(client_services.PossibleDuplicate)
@@ -82,7 +83,10 @@ def _duplicate(request: HttpRequest, exc: client_services.PossibleDuplicate) -> 
     return api.create_response(
         request,
         {
-            "detail": exc.message + " Send confirm_not_duplicate=true to register anyway.",
+            "detail": _(
+                "This person may already be registered. Send confirm_not_duplicate=true to "
+                "register them anyway."
+            ),
             "candidates": candidates,
         },
         status=409,
@@ -102,7 +106,9 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": "A valid bearer token is required."}, status=401)
+    return api.create_response(
+        request, {"detail": _("A valid bearer token is required.")}, status=401
+    )
 
 
 # Clients ---------------------------------------------------------------------------------
@@ -289,7 +295,7 @@ def _counsellor(counsellor_id: int | None) -> User | None:
         return None
     user = User.objects.filter(pk=counsellor_id, is_active=True).first()
     if user is None:
-        raise ValidationError({"counsellor_id": "No such user."})
+        raise ValidationError({"counsellor_id": _("No such user.")})
     return user
 
 

@@ -76,6 +76,11 @@ class Case(TimeStamped):
     def reference(self) -> str:
         return f"K-{self.pk:06d}" if self.pk else ""
 
+    @property
+    def vulnerability_labels(self) -> list[str]:
+        labels = dict(Vulnerability.choices)
+        return [str(labels.get(v, v)) for v in self.vulnerabilities]
+
 
 class CaseStatusChange(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
@@ -164,7 +169,13 @@ class MeasureType(models.Model):
         ordering = ["category", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return str(self.label)
+
+    @property
+    def label(self) -> str:
+        from perspektive.cases.catalogue import MEASURE_TYPE_LABELS
+
+        return str(MEASURE_TYPE_LABELS.get(self.code, self.name))
 
 
 class ReintegrationPlan(TimeStamped):

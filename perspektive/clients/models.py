@@ -110,5 +110,17 @@ class Client(TimeStamped):
             raise ValidationError(errors)
 
     @property
+    def name_latin_given(self) -> bool:
+        """Whether the Latin form says more than the automatic transliteration (which, for
+        Arabic script, is only a consonant skeleton kept for search and sorting)."""
+        from perspektive.core.names import latin
+
+        return (
+            bool(self.name_latin)
+            and self.name_latin.lower() != latin(self.name)
+            and (self.name_latin.lower() != self.name.lower())
+        )
+
+    @property
     def reference(self) -> str:
         return f"P-{self.pk:06d}" if self.pk else ""

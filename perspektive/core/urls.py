@@ -1,5 +1,4 @@
 from django.urls import path
-from django.views.i18n import set_language
 
 from perspektive.core import views
 
@@ -7,5 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("health/", views.health, name="health"),
-    path("i18n/language/", set_language, name="set_language"),
+    path("i18n/language/", views.set_language, name="set_language"),
 ]

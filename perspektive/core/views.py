@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
 
+from perspektive.accounts.services import preferred_language_set
 from perspektive.cases.models import CaseStatus
 from perspektive.cases.selectors import dashboard_for
 from perspektive.organisations.scoping import principal_for
@@ -28,6 +31,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "roles": sorted(r.value for r in principal.roles),
         },
     )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the page language; a logged-in user keeps it as their preference."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        preferred_language_set(actor=request.user, language=language)
+    return response
 
 
 @require_GET
