@@ -340,3 +340,8 @@ def change_case_status(request: HttpRequest, case_id: int, payload: StatusIn) ->
         actor=request.user, case_id=case_id, to_status=payload.to_status, reason=payload.reason
     )
     return _case_out(case)
+
+
+from perspektive.api.jobs import router as jobs_router  # noqa: E402
+
+api.add_router("/jobs", jobs_router)

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from perspektive.jobs import views
+from perspektive.jobs import board, coverage, views
 
 app_name = "jobs"
 urlpatterns = [
     path("offers/", views.offer_list, name="offer_list"),
+    path("coverage/", coverage.coverage_view, name="coverage"),
+    path("board/", board.board_index, name="board"),
+    path("board/<str:country>/", board.board_country, name="board_country"),
+    path("board/offers/<int:offer_id>/", board.board_offer, name="board_offer"),
     path("offers/new/", views.offer_create, name="offer_create"),
     path("offers/<int:offer_id>/", views.offer_detail, name="offer_detail"),
     path("offers/<int:offer_id>/edit/", views.offer_edit, name="offer_edit"),

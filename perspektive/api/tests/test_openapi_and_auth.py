@@ -32,6 +32,17 @@ ROUTES: dict[str, tuple[str, str]] = {
     "case_detail": ("get", "/api/v1/cases/{case_id}"),
     "case_update": ("patch", "/api/v1/cases/{case_id}"),
     "case_status": ("post", "/api/v1/cases/{case_id}/status"),
+    "job_occupations": ("get", "/api/v1/jobs/occupations"),
+    "job_offer_list": ("get", "/api/v1/jobs/offers"),
+    "job_offer_create": ("post", "/api/v1/jobs/offers"),
+    "job_offer_detail": ("get", "/api/v1/jobs/offers/{offer_id}"),
+    "job_offer_update": ("patch", "/api/v1/jobs/offers/{offer_id}"),
+    "job_offer_status": ("post", "/api/v1/jobs/offers/{offer_id}/status"),
+    "job_profile": ("get", "/api/v1/jobs/profiles/{client_id}"),
+    "job_profile_save": ("put", "/api/v1/jobs/profiles/{client_id}"),
+    "job_matches": ("get", "/api/v1/jobs/profiles/{client_id}/matches"),
+    "job_propose": ("post", "/api/v1/jobs/profiles/{client_id}/proposals"),
+    "job_application_status": ("post", "/api/v1/jobs/applications/{application_id}/status"),
 }
 NOT_OPERATIONS = {"openapi-json", "openapi-view", "api-root"}
 
@@ -61,7 +72,11 @@ def test_openapi_document_lists_every_route() -> None:
     }
     assert documented == set(ROUTES.values())
     for name, (_method, path) in ROUTES.items():
-        kwargs = {k: 7 for k in ("client_id", "case_id") if "{" + k + "}" in path}
+        kwargs = {
+            k: 7
+            for k in ("client_id", "case_id", "offer_id", "application_id")
+            if "{" + k + "}" in path
+        }
         assert reverse(f"api:{name}", kwargs=kwargs) == path.format(**kwargs), name
 
 
@@ -161,6 +176,7 @@ def test_responses_of_every_route_match_the_document(
             {"client_id": client_a.pk, "organisation_id": centre_a.pk},
         ),
     ]
+    calls += _job_calls(client_a, centre_a, counsellor_a)
     seen: set[tuple[str, str]] = set()
     for method, template, url, body in calls:
         if body is None:
@@ -171,6 +187,66 @@ def test_responses_of_every_route_match_the_document(
         check_response(spec, method, template, response)
         seen.add((method, template))
     assert seen == set(ROUTES.values())
+
+
+def _job_calls(client: Any, centre: Any, counsellor: Any) -> list[tuple[str, str, str, Any]]:
+    from perspektive.core.tests.test_outsider_walk import job_objects
+
+    o = job_objects(centre, client, counsellor)
+    offer, cid = o["offer"], client.pk
+    offer_body = {
+        "employer_id": o["employer"].pk,
+        "title": "Welder",
+        "occupation_id": o["occupation"].pk,
+        "country": "IQ",
+        "city": "Erbil",
+        "contract_type": "permanent",
+        "working_time": "full_time",
+    }
+    return [
+        ("get", "/api/v1/jobs/occupations", "/api/v1/jobs/occupations?q=welder", None),
+        ("get", "/api/v1/jobs/offers", "/api/v1/jobs/offers?country=IQ", None),
+        ("post", "/api/v1/jobs/offers", "/api/v1/jobs/offers", offer_body),
+        ("post", "/api/v1/jobs/offers", "/api/v1/jobs/offers", {**offer_body, "title": ""}),
+        ("get", "/api/v1/jobs/offers/{offer_id}", f"/api/v1/jobs/offers/{offer.pk}", None),
+        (
+            "patch",
+            "/api/v1/jobs/offers/{offer_id}",
+            f"/api/v1/jobs/offers/{offer.pk}",
+            {"positions": 3},
+        ),
+        (
+            "post",
+            "/api/v1/jobs/offers/{offer_id}/status",
+            f"/api/v1/jobs/offers/{offer.pk}/status",
+            {"status": "draft"},
+        ),
+        ("get", "/api/v1/jobs/profiles/{client_id}", f"/api/v1/jobs/profiles/{cid}", None),
+        (
+            "put",
+            "/api/v1/jobs/profiles/{client_id}",
+            f"/api/v1/jobs/profiles/{cid}",
+            {"country": "IQ", "city": "Duhok", "languages": {"ar": 4}},
+        ),
+        (
+            "get",
+            "/api/v1/jobs/profiles/{client_id}/matches",
+            f"/api/v1/jobs/profiles/{cid}/matches",
+            None,
+        ),
+        (
+            "post",
+            "/api/v1/jobs/profiles/{client_id}/proposals",
+            f"/api/v1/jobs/profiles/{cid}/proposals",
+            {"offer_id": offer.pk},
+        ),
+        (
+            "post",
+            "/api/v1/jobs/applications/{application_id}/status",
+            f"/api/v1/jobs/applications/{o['application'].pk}/status",
+            {"status": "offer"},
+        ),
+    ]
 
 
 def test_a_created_case_response_matches_the_document(

@@ -117,7 +117,42 @@ ROUTES: dict[str, tuple[Callable[[Objects], dict[str, Any]], Callable[[Objects],
         lambda o: {"next_follow_up": "2030-01-01"},
     ),
     "api:case_status": (lambda o: {"case_id": o["case"].pk}, lambda o: {"to_status": "assessment"}),
+    "api:job_occupations": (lambda o: {}, None),
+    "api:job_offer_list": (lambda o: {}, None),
+    "api:job_offer_create": (
+        lambda o: {},
+        lambda o: {
+            "employer_id": o["employer"].pk,
+            "title": "Injected offer",
+            "occupation_id": o["occupation"].pk,
+            "country": "IQ",
+            "city": "Erbil",
+            "contract_type": "permanent",
+            "working_time": "full_time",
+        },
+    ),
+    "api:job_offer_detail": (lambda o: {"offer_id": o["offer"].pk}, None),
+    "api:job_offer_update": (lambda o: {"offer_id": o["offer"].pk}, lambda o: {"title": "X"}),
+    "api:job_offer_status": (lambda o: {"offer_id": o["offer"].pk}, lambda o: {"status": "closed"}),
+    "api:job_profile": (lambda o: {"client_id": o["client"].pk}, None),
+    "api:job_profile_save": (
+        lambda o: {"client_id": o["client"].pk},
+        lambda o: {"country": "IQ", "city": "Changed"},
+    ),
+    "api:job_matches": (lambda o: {"client_id": o["client"].pk}, None),
+    "api:job_propose": (
+        lambda o: {"client_id": o["client"].pk},
+        lambda o: {"offer_id": o["offer"].pk, "override_reason": "x"},
+    ),
+    "api:job_application_status": (
+        lambda o: {"application_id": o["application"].pk},
+        lambda o: {"status": "withdrawn"},
+    ),
     "jobs:offer_list": (lambda o: {}, None),
+    "jobs:coverage": (lambda o: {}, None),
+    "jobs:board": (lambda o: {}, None),
+    "jobs:board_country": (lambda o: {"country": "iq"}, None),
+    "jobs:board_offer": (lambda o: {"offer_id": o["offer"].pk}, None),
     "jobs:offer_create": (
         lambda o: {},
         lambda o: {
@@ -182,7 +217,7 @@ ROUTES: dict[str, tuple[Callable[[Objects], dict[str, Any]], Callable[[Objects],
         lambda o: {"status": "withdrawn"},
     ),
     "jobs:application_retention": (
-        lambda o: {"application_id": o["application"].pk},
+        lambda o: {"application_id": o["hired"].pk},
         lambda o: {"retained": "no"},
     ),
 }
@@ -195,9 +230,25 @@ PUBLIC_WRITES = {
     "accounts:profile",
     "accounts:token_create",
     "jobs:offer_create",
+    "api:job_offer_create",
+}
+# Pages anyone may open without logging in (no person data on them).
+PUBLIC_PAGES = {
+    "core:health",
+    "accounts:login",
+    "core:set_language",
+    "accounts:logout",
+    "jobs:board",
+    "jobs:board_country",
+    "jobs:board_offer",
 }
 # API writes that are not POST.
-API_METHODS = {"api:client_update": "patch", "api:case_update": "patch"}
+API_METHODS = {
+    "api:client_update": "patch",
+    "api:case_update": "patch",
+    "api:job_offer_update": "patch",
+    "api:job_profile_save": "put",
+}
 
 
 def _walk(resolver: URLResolver, namespace: str = "") -> Iterator[str]:
@@ -286,6 +337,25 @@ def job_objects(centre: Any, client: Any, counsellor: Any) -> Objects:
         proposed_at="2026-02-01T00:00:00Z",
         proposed_by=counsellor,
         proposed_by_organisation=centre,
+        status="interview",
+    )
+    earlier = JobOffer.objects.create(
+        employer=employer,
+        registered_by=centre,
+        title="Earlier welder",
+        occupation=occupation,
+        country_id="IQ",
+        city="Erbil",
+        contract_type="permanent",
+        working_time="full_time",
+        status="closed",
+    )
+    hired = Application.objects.create(
+        offer=earlier,
+        client=client,
+        proposed_at="2025-02-01T00:00:00Z",
+        proposed_by=counsellor,
+        proposed_by_organisation=centre,
         status="hired",
     )
     return {
@@ -295,6 +365,7 @@ def job_objects(centre: Any, client: Any, counsellor: Any) -> Objects:
         "profile": profile,
         "experience": experience,
         "application": application,
+        "hired": hired,
     }
 
 
@@ -322,6 +393,7 @@ def _snapshot(o: Objects) -> tuple[Any, ...]:
         token_revoked,
         JobOffer.objects.filter(pk=o["offer"].pk).values_list("title", "status").get(),
         Application.objects.filter(pk=o["application"].pk).values_list("status", "retained").get(),
+        Application.objects.filter(pk=o["hired"].pk).values_list("status", "retained").get(),
         JobSeekerProfile.objects.get(pk=o["profile"].pk).occupations_wanted.count(),
         JobSeekerProfile.objects.get(pk=o["profile"].pk).experiences.count(),
         JobSeekerProfile.objects.get(pk=o["profile"].pk).qualifications.count(),
@@ -402,7 +474,7 @@ def test_outsider_gets_404_for_client_of_other_centre_from_ui_and_api(
 def test_anonymous_is_sent_to_login_or_refused(objects: Objects) -> None:
     web = HttpClient()
     for name, (kwargs, _body) in ROUTES.items():
-        if name in {"core:health", "accounts:login", "core:set_language", "accounts:logout"}:
+        if name in PUBLIC_PAGES:
             continue
         response = web.get(reverse(name, kwargs=kwargs(objects)))
         if name.startswith("api:") and "openapi" not in name:
