@@ -29,4 +29,12 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The country's name in the active language (django-countries), else the stored one."""
+        from django_countries import countries
+
+        translated = countries.name(self.code)
+        return str(translated) if translated else self.name

@@ -169,6 +169,8 @@ MAILERS = {"default": env.mailer(env.get("EMAIL_URL") or "console:")}
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL")
 
 PHONENUMBER_DEFAULT_FORMAT = "E164"
+# Kosovo is a partner country; ISO 3166 has no code for it yet, XK is the common one.
+COUNTRIES_OVERRIDE = {"XK": _("Kosovo")}
 
 # Special-category fields (perspektive.core.fields.SecretTextField).
 FIELD_ENCRYPTION_KEYS = env.get_list("FIELD_ENCRYPTION_KEYS")
