@@ -25,6 +25,18 @@ from perspektive.organisations.models import Organisation, OrganisationKind
 LANGUAGE_ROWS = 3
 
 
+class ChosenOccupationInput(forms.HiddenInput):
+    """The chosen occupation. Without JavaScript the page may send it twice, as the radio
+    button picked from the suggestions and as the form's hidden field: the one with a value
+    is the choice, whichever comes last."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        getlist = getattr(data, "getlist", None)
+        values = getlist(name) if getlist else [data.get(name)]
+        chosen = [v for v in values if v not in (None, "")]
+        return chosen[-1] if chosen else None
+
+
 class OccupationPickMixin(forms.Form):
     """A typed job title plus the ESCO occupation chosen from suggestions for it.
 
@@ -97,7 +109,7 @@ class OfferForm(OccupationPickMixin, forms.Form):
         help_text=_("Type a job title, then choose the matching occupation (ESCO)."),
     )
     occupation = forms.ModelChoiceField(
-        queryset=Occupation.objects.all(), required=False, widget=forms.HiddenInput
+        queryset=Occupation.objects.all(), required=False, widget=ChosenOccupationInput
     )
     description = forms.CharField(
         label=_("Description"),
@@ -135,7 +147,7 @@ class OfferForm(OccupationPickMixin, forms.Form):
         help_text=_("ISO code, e.g. IQD, EUR, XOF"),
     )
     wage_period = forms.ChoiceField(
-        label=_("per"), required=False, choices=[("", "—"), *WAGE_PERIODS]
+        label=_("Wage period"), required=False, choices=[("", "—"), *WAGE_PERIODS]
     )
     positions = forms.IntegerField(label=_("Positions"), min_value=1, max_value=1000, initial=1)
     start_date = forms.DateField(label=_("Start"), required=False, widget=DateInput())
@@ -276,14 +288,14 @@ class ProfileForm(forms.Form):
 class WantedOccupationForm(OccupationPickMixin, forms.Form):
     occupation_query = forms.CharField(label=_("Occupation wanted"), required=False, max_length=200)
     occupation = forms.ModelChoiceField(
-        queryset=Occupation.objects.all(), required=False, widget=forms.HiddenInput
+        queryset=Occupation.objects.all(), required=False, widget=ChosenOccupationInput
     )
 
 
 class ExperienceForm(OccupationPickMixin, forms.Form):
     occupation_query = forms.CharField(label=_("Work done"), required=False, max_length=200)
     occupation = forms.ModelChoiceField(
-        queryset=Occupation.objects.all(), required=False, widget=forms.HiddenInput
+        queryset=Occupation.objects.all(), required=False, widget=ChosenOccupationInput
     )
     employer_name = forms.CharField(label=_("Employer"), required=False, max_length=200)
     country = forms.ModelChoiceField(

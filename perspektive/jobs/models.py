@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from perspektive.clients.models import Client
 from perspektive.core.models import Country, TimeStamped
@@ -86,20 +87,25 @@ class WorkingTime(models.TextChoices):
 
 
 class OfferStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    PAUSED = "paused", _("Paused")
-    CLOSED = "closed", _("Closed")
+    DRAFT = "draft", pgettext_lazy("job offer", "Draft")
+    PUBLISHED = "published", pgettext_lazy("job offer", "Published")
+    PAUSED = "paused", pgettext_lazy("job offer", "Paused")
+    CLOSED = "closed", pgettext_lazy("job offer", "Closed")
 
 
 class LanguageLevel(models.IntegerChoices):
-    BASIC = 1, _("Basic")
-    GOOD = 2, _("Good")
-    FLUENT = 3, _("Fluent")
-    NATIVE = 4, _("Native")
+    BASIC = 1, pgettext_lazy("language level", "Basic")
+    GOOD = 2, pgettext_lazy("language level", "Good")
+    FLUENT = 3, pgettext_lazy("language level", "Fluent")
+    NATIVE = 4, pgettext_lazy("language level", "Native speaker")
 
 
-WAGE_PERIODS = [("hour", _("hour")), ("day", _("day")), ("month", _("month")), ("year", _("year"))]
+WAGE_PERIODS = [
+    ("hour", pgettext_lazy("wage period", "per hour")),
+    ("day", pgettext_lazy("wage period", "per day")),
+    ("month", pgettext_lazy("wage period", "per month")),
+    ("year", pgettext_lazy("wage period", "per year")),
+]
 
 
 class JobOffer(TimeStamped):
@@ -150,7 +156,7 @@ class JobOffer(TimeStamped):
     )
     wage_currency = models.CharField(_("currency"), max_length=3, blank=True)
     wage_period = models.CharField(
-        _("per"),
+        _("wage period"),
         max_length=8,
         blank=True,
         choices=[
@@ -325,7 +331,7 @@ class Application(TimeStamped):
 class ApplicationEvent(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
+    to_status = models.CharField(max_length=16, choices=ApplicationStatus.choices)
     note = models.CharField(max_length=500, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

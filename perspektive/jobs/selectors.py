@@ -123,10 +123,8 @@ def profile_facts(profile: JobSeekerProfile) -> matching.ProfileFacts:
     return matching.ProfileFacts(
         id=profile.pk,
         wanted={o.uri: o.isco_id for o in profile.occupations_wanted.all()},
-        held={
-            e.occupation.uri: e.occupation.isco_id
-            for e in profile.experiences.select_related("occupation")
-        },
+        # .all(): callers prefetch "experiences__occupation" (a new query per profile else).
+        held={e.occupation.uri: e.occupation.isco_id for e in profile.experiences.all()},
         skills=frozenset(s.uri for s in profile.skills.all()),
         languages={k: int(v) for k, v in (profile.languages or {}).items()},
         country=profile.country_id,
@@ -173,7 +171,7 @@ def offers_for_client(
     client = access_client(user, client_id, resource=Resource.JOB_PROFILE)
     profile = (
         JobSeekerProfile.objects.filter(client=client)
-        .prefetch_related("occupations_wanted", "skills")
+        .prefetch_related("occupations_wanted", "skills", "experiences__occupation")
         .first()
     )
     if profile is None:

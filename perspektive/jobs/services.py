@@ -91,6 +91,19 @@ def _check_languages(languages: dict[str, int]) -> dict[str, int]:
     return clean
 
 
+def _check_offer(offer: JobOffer) -> None:
+    """The offer's constraints as messages on their fields (the database would only name
+    the constraint)."""
+    errors: dict[str, str] = {}
+    if offer.positions is not None and offer.positions < 1:
+        errors["positions"] = _("At least one position.")
+    low, high = offer.wage_min, offer.wage_max
+    if low is not None and high is not None and high < low:
+        errors["wage_max"] = _("The upper wage cannot be below the lower one.")
+    if errors:
+        raise ValidationError(errors)
+
+
 # Offers -----------------------------------------------------------------------------------
 
 
@@ -107,9 +120,15 @@ def offer_create(
     """A new offer (a draft) of ``employer``. Centres may register offers for employers."""
     if employer.kind != OrganisationKind.EMPLOYER:
         raise ValidationError({"employer": _("Choose an employer.")})
-    holders = {employer.pk} | ({registered_by.pk} if registered_by else set())
+    if registered_by is not None and registered_by.kind == OrganisationKind.EMPLOYER:
+        raise ValidationError(
+            {"registered_by": _("Only a centre can register an offer for an employer.")}
+        )
+    # The right comes from the organisation that enters the offer: the registering centre,
+    # or else the employer itself (so nobody posts for a company by naming another holder).
+    holder = registered_by or employer
     if not allows(
-        principal_for(actor), Resource.JOB_OFFER, Action.CREATE, organisation_ids=holders
+        principal_for(actor), Resource.JOB_OFFER, Action.CREATE, organisation_ids={holder.pk}
     ):
         raise Forbidden
     unknown = set(data) - set(OFFER_FIELDS)
@@ -118,6 +137,7 @@ def offer_create(
     data["languages"] = _check_languages(data.get("languages") or {})
     offer = JobOffer(employer=employer, registered_by=registered_by, created_by=actor, **data)
     _place(offer)
+    _check_offer(offer)
     offer.full_clean()
     offer.save()
     offer.required_skills.set(_skills(required_skills))
@@ -148,6 +168,7 @@ def offer_update(
         setattr(offer, field, data[field])
     if "city" in changed or "country" in changed:
         _place(offer)
+    _check_offer(offer)
     offer.full_clean()
     offer.save()
     if required_skills is not None:
@@ -259,6 +280,9 @@ def profile_save(
 def experience_add(*, actor: Any, client_id: int, **data: Any) -> Experience:
     profile = _profile_for_update(actor, client_id)
     experience = Experience(profile=profile, **data)
+    start, end = experience.start_date, experience.end_date
+    if start and end and end < start:  # the constraint's own message would only name it
+        raise ValidationError({"end_date": _("The end cannot be before the start.")})
     experience.full_clean()
     experience.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=experience, client_id=client_id)
@@ -327,7 +351,9 @@ def offer_propose(
         proposed_by_organisation_id=min(own),
         score=score,
     )
-    application.full_clean(validate_unique=False)
+    # "Once per offer" is left to the database (a parallel proposal would pass a check here);
+    # its IntegrityError becomes the domain message below.
+    application.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             application.save()
@@ -407,7 +433,7 @@ def _record_placement(actor: Any, application: Application) -> None:
         actor=actor,
         case=case,
         type_code="job_placement",
-        description=_("Hired: %(title)s") % {"title": application.offer.title},
+        description=application.offer.title,
         start_date=timezone.localdate(),
     )
 

@@ -25,4 +25,5 @@ def language_name(code: str) -> str:
 @register.filter
 def language_names(codes: Iterable[str] | None) -> str:
     labels = _language_labels()
+    # Translators: the separator between items of a list, e.g. "Arabic, German".
     return _(", ").join(labels.get(c, c) for c in codes or [])
