@@ -28,8 +28,9 @@ def test_login_keeps_the_page_language_when_the_user_has_no_preference() -> None
 @pytest.mark.django_db
 def test_login_applies_a_stored_preference() -> None:
     user = UserFactory(preferred_language="fa")
-    response = HttpClient().post(reverse("accounts:login"),
-                                 {"username": user.email, "password": PASSWORD})
+    response = HttpClient().post(
+        reverse("accounts:login"), {"username": user.email, "password": PASSWORD}
+    )
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fa"
 
 
