@@ -317,13 +317,23 @@ def qualification_add(*, actor: Any, client_id: int, **data: Any) -> Qualificati
 # Proposals and applications -----------------------------------------------------------------
 
 
+def _score(offer: JobOffer, client: Any) -> int | None:
+    """The match score at the time of the proposal, computed here (never taken from input)."""
+    from perspektive.jobs import matching
+    from perspektive.jobs.selectors import offer_facts, profile_facts
+
+    profile = JobSeekerProfile.objects.filter(client=client).first()
+    if profile is None:
+        return None
+    return matching.score(offer_facts(offer), profile_facts(profile)).score
+
+
 @transaction.atomic
 def offer_propose(
     *,
     actor: Any,
     offer_id: int,
     client_id: int,
-    score: int | None = None,
     override_reason: str = "",
 ) -> Application:
     """Propose an offer to a client: the programme's "job offer made". The employer will see
@@ -349,7 +359,7 @@ def offer_propose(
         proposed_at=timezone.now(),
         proposed_by=actor,
         proposed_by_organisation_id=min(own),
-        score=score,
+        score=_score(offer, client),
     )
     # "Once per offer" is left to the database (a parallel proposal would pass a check here);
     # its IntegrityError becomes the domain message below.

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from perspektive.clients.policy import access_client, client_allows
+from perspektive.consent.models import Purpose
+from perspektive.consent.services import consent_in_force
 from perspektive.core.authz import Action, Resource
 from perspektive.core.errors import DomainError, Forbidden
 from perspektive.core.forms import apply_error
@@ -412,6 +414,8 @@ def client_matches(request: HttpRequest, client_id: int) -> HttpResponse:
             "countries": Country.objects.all(),
             "matches": [(m, _with_reasons(m.match)) for m in matches],
             "can_propose": client_allows(request.user, client, Action.CREATE, Resource.APPLICATION),
+            "has_consent": consent_in_force(client, Purpose.JOB_MATCHING) is not None,
+            "may_override": client_allows(request.user, client, Action.OVERRIDE, Resource.CONSENT),
             "propose_form": ProposeForm(),
         },
     )
@@ -424,7 +428,6 @@ def propose(request: HttpRequest, client_id: int, offer_id: int) -> HttpResponse
         request.user, client_id, need=Action.CREATE, resource=Resource.APPLICATION
     )
     form = ProposeForm(request.POST)
-    score = request.POST.get("score", "")
     try:
         if not form.is_valid():
             raise ValidationError(form.errors.as_text())
@@ -432,7 +435,6 @@ def propose(request: HttpRequest, client_id: int, offer_id: int) -> HttpResponse
             actor=request.user,
             offer_id=offer_id,
             client_id=client.pk,
-            score=int(score) if score.isdigit() else None,
             override_reason=form.cleaned_data["override_reason"],
         )
     except (ValidationError, DomainError) as exc:

@@ -53,12 +53,12 @@ def propose(actor: Any, offer: JobOffer, client: Any, **kwargs: Any) -> Applicat
 def test_proposing_with_consent_records_a_job_offer_made(
     counsellor_a: Any, case_a: Any, client_a: Any, offer_a: JobOffer, consent: Any, centre_a: Any
 ) -> None:
-    application = propose(counsellor_a, offer_a, client_a, score=87)
+    application = propose(counsellor_a, offer_a, client_a)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.PROPOSED
     assert application.proposed_by == counsellor_a
     assert application.proposed_by_organisation == centre_a
-    assert application.score == 87
+    assert application.score is None  # no job-seeker profile to score against
     event = application.events.get()
     assert (event.from_status, event.to_status, event.by) == ("", "proposed", counsellor_a)
     share = AuditEvent.objects.get(action=AuditAction.SHARE)
@@ -333,3 +333,19 @@ def test_factory_applications_are_valid(client_a: Any) -> None:
     app = ApplicationFactory(client=client_a, offer=JobOfferFactory())
     app.full_clean()
     assert app.proposed_by_organisation == client_a.organisation
+
+
+def test_the_match_score_of_a_proposal_is_computed_by_the_service(
+    counsellor_a: Any, case_a: Any, client_a: Any, offer_a: JobOffer, consent: Any
+) -> None:
+    from perspektive.jobs import matching
+    from perspektive.jobs.models import JobSeekerProfile
+    from perspektive.jobs.selectors import offer_facts, profile_facts
+
+    profile = JobSeekerProfile.objects.create(
+        client=client_a, country_id=offer_a.country_id, city=offer_a.city
+    )
+    profile.occupations_wanted.add(offer_a.occupation)
+    application = propose(counsellor_a, offer_a, client_a)
+    expected = matching.score(offer_facts(offer_a), profile_facts(profile)).score
+    assert application.score == expected and expected >= 45
