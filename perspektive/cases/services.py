@@ -28,6 +28,7 @@ from perspektive.cases.models import (
 from perspektive.cases.policy import access_case
 from perspektive.cases.transitions import NEEDS_REASON, is_allowed
 from perspektive.clients.policy import access_client
+from perspektive.clients.services import client_refresh_holders
 from perspektive.consent.models import Purpose
 from perspektive.consent.services import consent_require
 from perspektive.core.authz import Action, Resource
@@ -101,6 +102,7 @@ def case_open(
     except IntegrityError as exc:
         raise DomainError(_("This client already has an open case at this centre.")) from exc
     CaseStatusChange.objects.create(case=case, from_status="", to_status=case.status, by=actor)
+    client_refresh_holders(case.client)
     _audit(actor, AuditAction.CREATE, case, case)
     return case
 
@@ -187,6 +189,7 @@ def case_transfer(
     case.organisation = to_organisation
     case.counsellor = None
     case.save(update_fields=["organisation", "counsellor", "updated_at"])
+    client_refresh_holders(case.client)
     _audit(
         actor,
         AuditAction.SHARE,

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from perspektive.audit.models import AuditAction
 from perspektive.audit.services import audit_record
 from perspektive.clients.models import Client
-from perspektive.clients.policy import access_client, clients_visible_to
+from perspektive.clients.policy import access_client, clients_for_search
 from perspektive.core.names import name_keys, name_similarity, query_keys
 
 # A search ranks at most this many matches; beyond it the user is asked to narrow down.
@@ -75,7 +75,7 @@ def client_search(
 ) -> SearchPage:
     """Clients the user may see whose name matches ``query`` in any script or spelling,
     best matches first. Without a query: all visible clients by name."""
-    qs = _filter_birth(clients_visible_to(user), birth_date, birth_year)
+    qs = _filter_birth(clients_for_search(user), birth_date, birth_year)
     query = query.strip()
     reference = _REFERENCE.match(query)
     if reference:
@@ -129,7 +129,7 @@ def client_duplicates(
     keys = name_keys(name)
     if not keys:
         return []
-    qs = clients_visible_to(user).filter(search_keys__overlap=keys)
+    qs = clients_for_search(user).filter(search_keys__overlap=keys)
     if birth_date:
         qs = qs.filter(
             Q(birth_date__isnull=True)

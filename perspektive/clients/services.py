@@ -11,9 +11,10 @@ from perspektive.audit.models import AuditAction
 from perspektive.audit.services import audit_record
 from perspektive.clients.models import Client
 from perspektive.clients.policy import access_client
+from perspektive.clients.search_keys import search_keys_for
 from perspektive.core.authz import Action, Resource
 from perspektive.core.errors import DomainError, Forbidden
-from perspektive.core.names import latin, name_keys
+from perspektive.core.names import latin
 from perspektive.organisations.models import Organisation
 from perspektive.organisations.scoping import allows, principal_for
 
@@ -39,10 +40,27 @@ class PossibleDuplicate(DomainError):
         self.candidates = candidates
 
 
+def _holders(client: Client) -> set[int]:
+    """Organisations holding the record: the registering one and every one with a case."""
+    holders = {client.organisation_id}
+    if client.pk:
+        holders.update(client.cases.values_list("organisation_id", flat=True))
+    return holders
+
+
 def _derive_name_fields(client: Client, *, latin_given: bool) -> None:
     if not latin_given or not client.name_latin.strip():
         client.name_latin = latin(client.name)
-    client.search_keys = " ".join(name_keys(f"{client.name} {client.name_latin}"))
+    client.search_keys = search_keys_for(client.name, client.name_latin, _holders(client))
+
+
+def client_refresh_holders(client: Client) -> None:
+    """Bring the holder tokens up to date after a case was opened or handed over. Runs in
+    the caller's transaction; the caller audits its own change."""
+    keys = search_keys_for(client.name, client.name_latin, _holders(client))
+    if keys != client.search_keys:
+        Client.objects.filter(pk=client.pk).update(search_keys=keys)
+        client.search_keys = keys
 
 
 @transaction.atomic

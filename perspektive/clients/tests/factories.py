@@ -5,7 +5,8 @@ import datetime as dt
 import factory
 
 from perspektive.clients.models import Client, TargetGroup
-from perspektive.core.names import latin, name_keys
+from perspektive.clients.search_keys import search_keys_for
+from perspektive.core.names import latin
 from perspektive.organisations.tests.factories import OrganisationFactory, ValidatedFactory
 
 
@@ -16,7 +17,9 @@ class ClientFactory(ValidatedFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"Person Number{n}")
     name_latin = factory.LazyAttribute(lambda o: latin(o.name))
-    search_keys = factory.LazyAttribute(lambda o: " ".join(name_keys(f"{o.name} {o.name_latin}")))
+    search_keys = factory.LazyAttribute(
+        lambda o: search_keys_for(o.name, o.name_latin, [o.organisation.pk])
+    )
     birth_date = dt.date(1990, 5, 17)
     target_group = TargetGroup.RETURNEE_GERMANY
     languages = factory.LazyFunction(lambda: ["ar"])

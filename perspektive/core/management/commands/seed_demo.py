@@ -32,11 +32,12 @@ from perspektive.cases.models import (
 )
 from perspektive.cases.transitions import TRANSITIONS
 from perspektive.clients.models import Client, TargetGroup
+from perspektive.clients.search_keys import search_keys_for
 from perspektive.consent.models import Consent, Method, Purpose
 from perspektive.core.authz import Role
 from perspektive.core.demo.people import person_for
 from perspektive.core.models import Country
-from perspektive.core.names import latin, name_keys
+from perspektive.core.names import latin
 from perspektive.organisations.models import Membership, Organisation, OrganisationKind
 
 DEMO_PASSWORD = "perspektive-demo"  # noqa: S105 (demo only, printed for the user)
@@ -275,7 +276,7 @@ class Command(BaseCommand):
                     organisation=org,
                     name=p.name,
                     name_latin=name_latin,
-                    search_keys=" ".join(name_keys(f"{p.name} {name_latin}")),
+                    search_keys=search_keys_for(p.name, name_latin, [org.pk]),
                     birth_date=birth,
                     birth_date_approximate=d[4] < 0.1,
                     sex=p.sex,
@@ -573,7 +574,7 @@ class Command(BaseCommand):
             user=user,
             name=name,
             name_latin="Sameer Al-Jubouri",
-            search_keys=" ".join(name_keys(f"{name} Sameer Al-Jubouri")),
+            search_keys=search_keys_for(name, "Sameer Al-Jubouri", [orgs["return-bochum"].pk]),
             birth_date=dt.date(1992, 3, 14),
             sex="male",
             nationality="IQ",
