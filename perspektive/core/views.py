@@ -11,7 +11,9 @@ from django.views.i18n import set_language as django_set_language
 from perspektive.accounts.services import preferred_language_set
 from perspektive.cases.models import CaseStatus
 from perspektive.cases.selectors import dashboard_for
-from perspektive.organisations.scoping import principal_for
+from perspektive.core.authz import Action, Resource
+from perspektive.jobs.coverage import coverage_for, report_organisations
+from perspektive.organisations.scoping import may, principal_for
 
 
 @login_required
@@ -19,6 +21,9 @@ from perspektive.organisations.scoping import principal_for
 def dashboard(request: HttpRequest) -> HttpResponse:
     principal = principal_for(request.user)
     dashboard = dashboard_for(user=request.user)
+    coverage = None
+    if may(principal, Resource.REPORT, Action.VIEW) and report_organisations(request.user):
+        coverage = coverage_for(user=request.user, months=3)
     return render(
         request,
         "core/dashboard.html",
@@ -29,6 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ],
             "today": timezone.localdate(),
             "roles": sorted(r.value for r in principal.roles),
+            "coverage": coverage,
         },
     )
 
