@@ -18,7 +18,7 @@ from perspektive.core.errors import NotFound
 from perspektive.core.models import Country
 from perspektive.jobs import selectors, services
 from perspektive.jobs.models import Application, JobOffer, JobSeekerProfile, Occupation
-from perspektive.jobs.policy import access_offer
+from perspektive.jobs.policy import access_offer, registering_centre
 from perspektive.jobs.reasons import reason_text
 from perspektive.organisations.models import Organisation
 
@@ -279,9 +279,7 @@ def create_offer(request: HttpRequest, payload: OfferIn) -> Any:
     user: Any = request.user
     registered_by = None
     if not employer.memberships.filter(user=user).exists():
-        from perspektive.jobs.views import _registering_centre
-
-        registered_by = _registering_centre(user)
+        registered_by = registering_centre(user)
     offer = services.offer_create(
         actor=user,
         employer=employer,

@@ -10,6 +10,7 @@ from perspektive.consent.models import Consent, Purpose
 from perspektive.core.authz import Action, Resource, Role
 from perspektive.core.errors import Forbidden, NotFound
 from perspektive.jobs.models import Application, JobOffer, OfferStatus
+from perspektive.organisations.models import Organisation, OrganisationKind
 from perspektive.organisations.scoping import ScopeFields, allows, principal_for, scope_filter
 
 OFFER_SCOPE = ScopeFields(
@@ -30,6 +31,17 @@ def holding_orgs(user: Any, resource: Resource, action: Action) -> set[int]:
     for role, _scope in principal.grants(resource, action):
         ids |= principal.orgs_by_role.get(role, frozenset())
     return ids
+
+
+def registering_centre(user: Any) -> Organisation | None:
+    """The centre (not a company) through which the user enters offers for employers."""
+    own = holding_orgs(user, Resource.JOB_OFFER, Action.CREATE)
+    return (
+        Organisation.objects.filter(pk__in=own)
+        .exclude(kind=OrganisationKind.EMPLOYER)
+        .order_by("pk")
+        .first()
+    )
 
 
 def offers_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[JobOffer]:

@@ -39,10 +39,10 @@ from perspektive.jobs.policy import (
     application_allows,
     holding_orgs,
     offer_allows,
+    registering_centre,
 )
 from perspektive.jobs.reasons import reason_text
 from perspektive.jobs.services import APPLICATION_TRANSITIONS, OFFER_TRANSITIONS
-from perspektive.organisations.models import Organisation, OrganisationKind
 from perspektive.organisations.scoping import may, principal_for
 
 
@@ -101,16 +101,6 @@ def _offer_employers(user: Any) -> Any:
     return employers if principal.grants(Resource.JOB_OFFER, Action.CREATE) else employers.none()
 
 
-def _registering_centre(user: Any) -> Organisation | None:
-    own = holding_orgs(user, Resource.JOB_OFFER, Action.CREATE)
-    return (
-        Organisation.objects.filter(pk__in=own)
-        .exclude(kind=OrganisationKind.EMPLOYER)
-        .order_by("pk")
-        .first()
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_create(request: HttpRequest) -> HttpResponse:
@@ -123,7 +113,7 @@ def offer_create(request: HttpRequest) -> HttpResponse:
         registered_by = (
             None
             if employer.memberships.filter(user=request.user).exists()
-            else _registering_centre(request.user)
+            else registering_centre(request.user)
         )
         try:
             offer = services.offer_create(
