@@ -15,10 +15,13 @@ from perspektive.audit.models import AuditAction
 from perspektive.audit.services import audit_record
 from perspektive.clients.models import Client
 from perspektive.clients.policy import access_client, clients_for_search
-from perspektive.core.names import name_keys, name_similarity, query_keys
+from perspektive.core.names import NameScorer, name_keys, query_keys
 
 # A search ranks at most this many matches; beyond it the user is asked to narrow down.
 CANDIDATE_LIMIT = 500
+# The duplicate check scores at most this many records per date-of-birth band.
+DUPLICATE_ROWS = 200
+YEAR = dt.timedelta(days=366)
 _REFERENCE = re.compile(r"^\s*p-?0*(\d+)\s*$", re.IGNORECASE)
 
 
@@ -97,10 +100,14 @@ def client_search(
     condition = name_match_filter(query)
     if condition is None:
         return SearchPage([], 1, 1, 0, capped=False)
-    rows = list(qs.filter(condition).values_list("id", "name_latin")[: CANDIDATE_LIMIT + 1])
+    # Unordered on purpose: the candidates are ranked here, and sorting every match in the
+    # database (by the model's default ordering) costs more than the whole search.
+    candidates = qs.filter(condition).order_by().values_list("id", "name_latin")
+    rows = list(candidates[: CANDIDATE_LIMIT + 1])
     capped = len(rows) > CANDIDATE_LIMIT
     rows = rows[:CANDIDATE_LIMIT]
-    rows.sort(key=lambda r: (-name_similarity(query, r[1]), r[1], r[0]))
+    scorer = NameScorer(query)
+    rows.sort(key=lambda r: (-scorer(r[1]), r[1], r[0]))
     total = len(rows)
     num_pages = max(1, -(-total // page_size))
     number = min(max(1, page), num_pages)
@@ -129,28 +136,37 @@ def client_duplicates(
     keys = name_keys(name)
     if not keys:
         return []
-    qs = clients_for_search(user).filter(search_keys__overlap=keys)
-    if birth_date:
-        qs = qs.filter(
-            Q(birth_date__isnull=True)
-            | Q(
-                birth_date__year__gte=birth_date.year - 1, birth_date__year__lte=birth_date.year + 1
-            )
-        )
+    base = clients_for_search(user).filter(search_keys__overlap=keys).order_by()
     if exclude_id:
-        qs = qs.exclude(pk=exclude_id)
-    found: list[DuplicateCandidate] = []
-    for client in qs.select_related("organisation")[:200]:
-        score = name_similarity(name, client.name_latin)
+        base = base.exclude(pk=exclude_id)
+    fields = ("id", "name_latin", "birth_date")
+    rows: dict[int, tuple[int, str, dt.date | None]] = {}
+    if birth_date:
+        # The same date of birth first: few rows, and where the real duplicates are.
+        for row in base.filter(birth_date=birth_date).values_list(*fields)[:DUPLICATE_ROWS]:
+            rows[row[0]] = row
+        window = base.filter(
+            Q(birth_date__isnull=True)
+            | Q(birth_date__gte=birth_date - YEAR, birth_date__lte=birth_date + YEAR)
+        ).exclude(birth_date=birth_date)
+    else:
+        window = base
+    for row in window.values_list(*fields)[:DUPLICATE_ROWS]:
+        rows.setdefault(row[0], row)
+    scorer = NameScorer(name)
+    scored: list[tuple[float, list[str], int]] = []
+    for client_id, name_latin, born in rows.values():
+        score = scorer(name_latin)
         reasons = []
-        if birth_date and client.birth_date == birth_date:
+        if birth_date and born == birth_date:
             score += 20
             reasons.append("same_birth_date")
         if score >= 75:
-            reasons.insert(0, "similar_name")
-            found.append(DuplicateCandidate(client, min(score, 100.0), reasons))
-    found.sort(key=lambda c: -c.score)
-    return found[:limit]
+            scored.append((min(score, 100.0), ["similar_name", *reasons], client_id))
+    scored.sort(key=lambda s: (-s[0], s[2]))
+    top = scored[:limit]
+    clients = Client.objects.select_related("organisation").in_bulk([s[2] for s in top])
+    return [DuplicateCandidate(clients[i], score, reasons) for score, reasons, i in top]
 
 
 @transaction.atomic

@@ -148,18 +148,29 @@ def _devowel(token: str) -> str:
     return token[:1] + "".join(c for c in token[1:] if c not in "aeiou")
 
 
+class NameScorer:
+    """How alike names are to one query (0-100), for ranking matches of the keys.
+
+    For each query token, the best name token by the mean of plain similarity and similarity
+    without vowels (so "mohamed" is nearer "mhmd" than "mahmoud" is). The query side is
+    prepared once, then many names are scored."""
+
+    def __init__(self, query: str) -> None:
+        from rapidfuzz.fuzz import ratio
+
+        self._ratio = ratio
+        self._query = [(q, _devowel(q)) for q in latin(query).split()]
+
+    def __call__(self, name: str) -> float:
+        tokens = [(n, _devowel(n)) for n in latin(name).split()]
+        if not self._query or not tokens:
+            return 0.0
+        ratio = self._ratio
+        total = 0.0
+        for q, qd in self._query:
+            total += max((ratio(q, n) + ratio(qd, nd)) / 2 for n, nd in tokens)
+        return total / len(self._query)
+
+
 def name_similarity(query: str, name: str) -> float:
-    """How alike a query and a name are (0-100), for ranking matches of the keys.
-
-    For each query token, the best name token by the mean of plain similarity and
-    similarity without vowels (so "mohamed" is nearer "mhmd" than "mahmoud" is)."""
-    from rapidfuzz.fuzz import ratio
-
-    q_tokens = latin(query).split()
-    n_tokens = latin(name).split()
-    if not q_tokens or not n_tokens:
-        return 0.0
-    total = 0.0
-    for q in q_tokens:
-        total += max((ratio(q, n) + ratio(_devowel(q), _devowel(n))) / 2 for n in n_tokens)
-    return total / len(q_tokens)
+    return NameScorer(query)(name)

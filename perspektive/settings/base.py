@@ -79,6 +79,9 @@ DATABASES = {
         env.get("DATABASE_URL") or "sqlite:///db.sqlite3", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # JIT compiling costs more than it saves on these short queries (docs/benchmarks.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     name = Path(str(DATABASES["default"]["NAME"]))
     if not name.is_absolute() and str(name) != ":memory:":

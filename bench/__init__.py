@@ -1,0 +1,1 @@
+"""Benchmarks (DESIGN section 7): run the scripts directly, they are not tests."""
