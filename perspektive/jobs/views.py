@@ -53,6 +53,16 @@ def _page(request: HttpRequest) -> int:
         return 1
 
 
+PAGE = 20  # ranked lists grow by this many ("show more")
+
+
+def _shown(request: HttpRequest) -> int:
+    try:
+        return min(200, max(PAGE, int(request.GET.get("shown", PAGE))))
+    except ValueError:
+        return PAGE
+
+
 def _with_reasons(match: Any) -> list[tuple[bool, str]]:
     return [(r.positive, reason_text(r)) for r in match.reasons]
 
@@ -165,6 +175,8 @@ def offer_edit(request: HttpRequest, offer_id: int) -> HttpResponse:
 @require_GET
 def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
     offer = access_offer(request.user, offer_id)
+    shown = _shown(request)
+    more = False
     user = request.user
     principal = principal_for(user)
     can_propose = may(principal, Resource.APPLICATION, Action.CREATE)
@@ -172,8 +184,10 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
     if can_propose and offer.status == OfferStatus.PUBLISHED:
         candidates = [
             (c, _with_reasons(c.match))
-            for c in selectors.candidates_for_offer(user=user, offer=offer)
+            for c in selectors.candidates_for_offer(user=user, offer=offer, limit=shown + 1)
         ]
+        more = len(candidates) > shown
+        candidates = candidates[:shown]
     return render(
         request,
         "jobs/offer_detail.html",
@@ -187,6 +201,7 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
             ],
             "applications": selectors.applications_for_offer(user=user, offer=offer),
             "candidates": candidates,
+            "more": shown + PAGE if more else None,
             "can_propose": can_propose,
         },
     )
@@ -391,9 +406,12 @@ def qualification_add(request: HttpRequest, client_id: int) -> HttpResponse:
 def client_matches(request: HttpRequest, client_id: int) -> HttpResponse:
     client = access_client(request.user, client_id, resource=Resource.JOB_PROFILE)
     country = request.GET.get("country", "")[:2]
+    shown = _shown(request)
     profile, matches = selectors.offers_for_client(
-        user=request.user, client_id=client.pk, country=country
+        user=request.user, client_id=client.pk, country=country, limit=shown + 1
     )
+    more = len(matches) > shown
+    matches = matches[:shown]
     return render(
         request,
         "jobs/matches.html",
@@ -407,6 +425,7 @@ def client_matches(request: HttpRequest, client_id: int) -> HttpResponse:
             "has_consent": consent_in_force(client, Purpose.JOB_MATCHING) is not None,
             "may_override": client_allows(request.user, client, Action.OVERRIDE, Resource.CONSENT),
             "propose_form": ProposeForm(),
+            "more": shown + PAGE if more else None,
         },
     )
 
