@@ -38,7 +38,7 @@ def test_matches_page_shows_twenty_then_more(
     url = reverse("jobs:matches", kwargs={"client_id": client_a.pk})
     first = web.get(url).content.decode()
     assert len(re.findall(r'class="score"', first)) == 20
-    assert "shown=40\">Show more" in first
+    assert 'shown=40">Show more' in first
     second = web.get(url, {"shown": "40"}).content.decode()
     assert len(re.findall(r'class="score"', second)) == 25
     assert "Show more" not in second
