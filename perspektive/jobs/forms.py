@@ -9,6 +9,7 @@ from perspektive.clients.forms import CLIENT_LANGUAGES
 from perspektive.core.forms import DateInput
 from perspektive.core.models import Country
 from perspektive.jobs.models import (
+    OFFER_FIELDS,
     WAGE_PERIODS,
     ContractType,
     JobOffer,
@@ -184,25 +185,7 @@ class OfferForm(OccupationPickMixin, forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         d = self.cleaned_data
-        keys = (
-            "title",
-            "occupation",
-            "description",
-            "languages",
-            "country",
-            "region",
-            "city",
-            "contract_type",
-            "working_time",
-            "wage_min",
-            "wage_max",
-            "wage_currency",
-            "wage_period",
-            "positions",
-            "start_date",
-            "deadline",
-        )
-        data = {k: d.get(k) for k in keys}
+        data = {k: d.get(k) for k in OFFER_FIELDS}
         data["wage_period"] = data["wage_period"] or ""
         data["required_skills"] = [s.pk for s in d.get("required_skills") or []]
         data["optional_skills"] = [s.pk for s in d.get("optional_skills") or []]

@@ -108,6 +108,27 @@ WAGE_PERIODS = [
 ]
 
 
+# The fields of an offer its employer or centre may set (forms, API and services share it).
+OFFER_FIELDS = (
+    "title",
+    "occupation",
+    "description",
+    "languages",
+    "country",
+    "region",
+    "city",
+    "contract_type",
+    "working_time",
+    "wage_min",
+    "wage_max",
+    "wage_currency",
+    "wage_period",
+    "positions",
+    "start_date",
+    "deadline",
+)
+
+
 class JobOffer(TimeStamped):
     employer = models.ForeignKey(
         Organisation,

@@ -21,6 +21,7 @@ from perspektive.consent.services import consent_require
 from perspektive.core.authz import Action, Resource
 from perspektive.core.errors import DomainError, Forbidden
 from perspektive.jobs.models import (
+    OFFER_FIELDS,
     Application,
     ApplicationEvent,
     ApplicationStatus,
@@ -36,24 +37,6 @@ from perspektive.jobs.policy import access_application, access_offer
 from perspektive.organisations.models import Organisation, OrganisationKind
 from perspektive.organisations.scoping import allows, principal_for
 
-OFFER_FIELDS = (
-    "title",
-    "occupation",
-    "description",
-    "languages",
-    "country",
-    "region",
-    "city",
-    "contract_type",
-    "working_time",
-    "wage_min",
-    "wage_max",
-    "wage_currency",
-    "wage_period",
-    "positions",
-    "start_date",
-    "deadline",
-)
 OFFER_TRANSITIONS: dict[str, set[str]] = {
     OfferStatus.DRAFT: {OfferStatus.PUBLISHED, OfferStatus.CLOSED},
     OfferStatus.PUBLISHED: {OfferStatus.PAUSED, OfferStatus.CLOSED},
