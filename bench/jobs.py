@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import datetime as dt
+import gc
 import json
 import os
 import random
@@ -830,17 +831,24 @@ def summary(ms: Sequence[float]) -> dict[str, float]:
     }
 
 
+# Work that makes timings worthless: the other benchmark, and test suites run by others.
+BUSY_PATTERNS = ["bench/search.py", "pytest"]
+
+
 def other_benchmarks() -> list[str]:
-    found = subprocess.run(
-        ["pgrep", "-af", "bench/search.py"], capture_output=True, text=True, check=False
-    ).stdout
-    return [line for line in found.splitlines() if line.strip()]
+    found = []
+    for pattern in BUSY_PATTERNS:
+        out = subprocess.run(
+            ["pgrep", "-af", pattern], capture_output=True, text=True, check=False
+        ).stdout
+        found += [line for line in out.splitlines() if line.strip()]
+    return found
 
 
-def wait_for_quiet_machine(force: bool) -> dict[str, Any]:
+def wait_for_quiet_machine(force: bool, max_wait: int = WAIT_MAX_S) -> dict[str, Any]:
     waited = 0
     while others := other_benchmarks():
-        if waited >= WAIT_MAX_S:
+        if waited >= max_wait:
             print(f"another benchmark still runs after {waited} s: {others}")
             if not force:
                 sys.exit("not measuring on a busy machine (use --force to measure anyway)")
@@ -857,63 +865,107 @@ def fresh(user: Any) -> Any:
     return user
 
 
+Selector = Any  # offers_for_client or its copy in jobs_reference
+
+
+def time_selector(
+    selector: Selector, samples: list[tuple[int, str]], users: dict[str, Any]
+) -> tuple[list[float], dict[int, list[tuple[Any, ...]]]]:
+    """One pass of the selector over the samples: times (ms) and results."""
+    times: list[float] = []
+    results: dict[int, list[tuple[Any, ...]]] = {}
+    for pid, country in samples:
+        user = fresh(users[country])
+        t0 = time.perf_counter()
+        _profile, found = selector(user=user, client_id=pid)
+        times.append((time.perf_counter() - t0) * 1000)
+        results[pid] = [(m.offer.pk, m.match, m.proposed) for m in found]
+    return times, results
+
+
 @dataclass
-class SampleResult:
+class BruteResult:
     profile_id: int
     willing: bool
-    selector_ms: float
-    reference_ms: float
-    brute_ms: float
-    brute_loop_ms: float
-    brute_offers: int
-    same_as_reference: bool
-    same_as_brute: bool
-    cap_explains: bool  # brute force restricted to the selector's candidates gives its result
-    overlap: int
-    selector_ids: list[int]
-    brute_ids: list[int]
+    ms: float
+    loop_ms: float
+    offers: int
+    top: list[Any]
 
 
-def measure_one(profile_id: int, user: Any) -> SampleResult:
-    from bench import jobs_reference
-    from perspektive.jobs import selectors
+def time_brute(samples: list[tuple[int, str]]) -> list[BruteResult]:
+    """The baseline for each sample: load the profile and every open offer of its scope
+    (the country, or everywhere for those willing to move; no cap), score all, sort."""
+    out = []
+    for pid, _country in samples:
+        t0 = time.perf_counter()
+        (facts,) = profile_facts_for([pid])
+        offers = open_offer_facts(None if facts.willing_to_move else facts.country)
+        t1 = time.perf_counter()
+        top = brute_top(facts, offers)
+        t2 = time.perf_counter()
+        out.append(
+            BruteResult(
+                pid, facts.willing_to_move, (t2 - t0) * 1000, (t2 - t1) * 1000, len(offers), top
+            )
+        )
+    return out
 
-    t0 = time.perf_counter()
-    _p, current = selectors.offers_for_client(user=fresh(user), client_id=profile_id)
-    t1 = time.perf_counter()
-    _p, before = jobs_reference.offers_for_client(user=fresh(user), client_id=profile_id)
-    t2 = time.perf_counter()
-    (facts,) = profile_facts_for([profile_id])
-    scope = None if facts.willing_to_move else facts.country
-    offers = open_offer_facts(scope)
-    t3 = time.perf_counter()
-    brute = brute_top(facts, offers)
-    t4 = time.perf_counter()
 
-    same_ref = [(m.offer.pk, m.match, m.proposed) for m in current] == [
-        (m.offer.pk, m.match, m.proposed) for m in before
-    ]
-    got = [m.match for m in current]
-    same_brute = got == brute
-    cap_explains = same_brute
-    if not same_brute:
+def compare_with_brute(
+    results: dict[int, list[tuple[Any, ...]]], brute: list[BruteResult]
+) -> dict[str, Any]:
+    """How often the selector's top 20 equals the brute force's, and whether the
+    ``MATCH_CANDIDATES`` cap explains every difference: the brute force over the same
+    newest offers only must then give exactly the selector's matches."""
+    same = explained = 0
+    overlaps = []
+    for b in brute:
+        got = [match for _pk, match, _proposed in results[b.profile_id]]
+        if got == b.top:
+            same += 1
+            continue
+        overlaps.append(len({m.offer_id for m in got} & {m.offer_id for m in b.top}))
+        (facts,) = profile_facts_for([b.profile_id])
+        scope = None if facts.willing_to_move else facts.country
         allowed = candidate_ids(scope)
-        cap_explains = brute_top(facts, [o for o in offers if o.id in allowed]) == got
-    return SampleResult(
-        profile_id,
-        facts.willing_to_move,
-        (t1 - t0) * 1000,
-        (t2 - t1) * 1000,
-        (t4 - t2) * 1000,
-        (t4 - t3) * 1000,
-        len(offers),
-        same_ref,
-        same_brute,
-        cap_explains,
-        len({m.offer_id for m in got} & {m.offer_id for m in brute}),
-        [m.offer_id for m in got],
-        [m.offer_id for m in brute],
-    )
+        offers = [o for o in open_offer_facts(scope) if o.id in allowed]
+        explained += brute_top(facts, offers) == got
+    return {
+        "profiles": len(brute),
+        "same_top20": same,
+        "differ": len(brute) - same,
+        "differ_explained_by_cap": explained,
+        "differ_mean_overlap": round(statistics.fmean(overlaps), 1) if overlaps else None,
+    }
+
+
+PROPOSED_INDEXES = [
+    "CREATE INDEX IF NOT EXISTS jobs_bench_open_newest ON jobs_joboffer"
+    " (published_at DESC, id DESC) INCLUDE (deadline, occupation_id)"
+    " WHERE status = 'published'",
+    "CREATE INDEX IF NOT EXISTS jobs_bench_open_newest_country ON jobs_joboffer"
+    " (country_id, published_at DESC, id DESC) INCLUDE (deadline, occupation_id)"
+    " WHERE status = 'published'",
+]
+
+
+def with_proposed_indexes(run: Any) -> Any:
+    """Run ``run()`` with the proposed partial indexes (docs/benchmarks.md), then drop them:
+    the database is left as the migrations made it."""
+    from django.db import connection
+
+    with connection.cursor() as c:
+        for sql in PROPOSED_INDEXES:
+            c.execute(sql)
+        c.execute("VACUUM ANALYZE jobs_joboffer")  # index-only scans need the visibility map
+    try:
+        return run()
+    finally:
+        with connection.cursor() as c:
+            c.execute("DROP INDEX IF EXISTS jobs_bench_open_newest")
+            c.execute("DROP INDEX IF EXISTS jobs_bench_open_newest_country")
+            c.execute("ANALYZE jobs_joboffer")
 
 
 def counsellors() -> dict[str, Any]:
@@ -926,15 +978,6 @@ def counsellors() -> dict[str, Any]:
     ):
         out[m.organisation.country_id] = User.objects.get(pk=m.user_id)
     return out
-
-
-def run_single(samples: list[tuple[int, str]], users: dict[str, Any]) -> list[SampleResult]:
-    results = []
-    for i, (pid, country) in enumerate(samples):
-        results.append(measure_one(pid, users[country]))
-        if (i + 1) % 25 == 0:
-            print(f"  {i + 1}/{len(samples)} profiles")
-    return results
 
 
 def run_batch(country: str, rng: random.Random) -> dict[str, Any]:
@@ -1072,22 +1115,22 @@ def run_quality(
 
 
 def explain(country: str, path: Path) -> None:
-    """EXPLAIN ANALYZE of the selector's candidate query, for the record."""
+    """EXPLAIN ANALYZE of the selector's candidate query (the newest ``MATCH_CANDIDATES``
+    open offers: ids and occupations), for one country and for every country."""
     from django.db import connection
 
     from perspektive.jobs.selectors import MATCH_CANDIDATES, _open_offers
 
-    qs = (
-        _open_offers()
-        .filter(country_id=country)
-        .select_related("occupation")
-        .order_by("-published_at", "-id")[:MATCH_CANDIDATES]
-    )
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as c:
-        c.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
-        plan = "\n".join(r[0] for r in c.fetchall())
-    path.write_text(f"-- candidate query, country {country}\n{plan}\n")
+    parts = []
+    for scope in (country, ""):
+        qs = _open_offers().filter(country_id=scope) if scope else _open_offers()
+        query = qs.order_by("-published_at", "-id").values_list("id", "occupation_id")
+        sql, params = query[:MATCH_CANDIDATES].query.sql_with_params()
+        with connection.cursor() as c:
+            c.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            plan = "\n".join(r[0] for r in c.fetchall())
+        parts.append(f"-- candidate query, {scope or 'every country'}\n{plan}\n")
+    path.write_text("\n".join(parts))
 
 
 def profile_selector(samples: list[tuple[int, str]], users: dict[str, Any], path: Path) -> None:
@@ -1128,6 +1171,9 @@ def main() -> None:
     parser.add_argument("--batch-country", default="MA")
     parser.add_argument("--reload", action="store_true", help="load the data even if present")
     parser.add_argument("--force", action="store_true", help="measure even on a busy machine")
+    parser.add_argument(
+        "--max-wait", type=int, default=WAIT_MAX_S, help="seconds to wait for a quiet machine"
+    )
     parser.add_argument("--cprofile", action="store_true", help="cProfile 30 selector calls")
     args = parser.parse_args()
 
@@ -1151,58 +1197,80 @@ def main() -> None:
         picked[5 : 5 + args.samples],
         picked[5 + args.samples :],
     )
-    index, per_country = offer_index()
     with connection.cursor() as c:
         c.execute("SELECT version()")
         pg_version = c.fetchone()[0].split(" on ")[0]
 
-    quiet = wait_for_quiet_machine(args.force)
+    quiet = wait_for_quiet_machine(args.force, args.max_wait)
     load_before = os.getloadavg()[0]
     print(f"load average (1 min) before the timed part: {load_before:.2f}")
     started = time.perf_counter()
+    from bench import jobs_reference
+    from perspektive.jobs.selectors import offers_for_client
 
-    run_single(warm, users)  # warm-up: caches, connection, imports
-    print(f"(a)/(b) one profile, {len(samples)} profiles")
-    single = run_single(samples, users)
-    print(f"(c) batch, country {args.batch_country}")
+    # Warm-up (caches, connection, imports), then one pass per variant, each on its own
+    # so that one variant's garbage is not collected in another's timings.
+    time_selector(offers_for_client, warm, users)
+    time_selector(jobs_reference.offers_for_client, warm, users)
+    phases: dict[str, dict[str, Any]] = {}
+
+    def phase(name: str) -> None:
+        phases[name] = {"load": round(os.getloadavg()[0], 2), "busy": other_benchmarks()}
+        print(f"{name} (load {phases[name]['load']:.2f})")
+
+    phase(f"(a) selector, {len(samples)} profiles")
+    gc.collect()
+    sel_ms, sel_res = time_selector(offers_for_client, samples, users)
+    gc.collect()
+    ref_ms, ref_res = time_selector(jobs_reference.offers_for_client, samples, users)
+    phase(f"(b) brute force, {len(samples)} profiles")
+    gc.collect()
+    brute = time_brute(samples)
+    phase(f"(c) batch, country {args.batch_country}")
+    gc.collect()
     batch = run_batch(args.batch_country, rng)
-    print(f"(d) quality, {len(quality_set)} more profiles through the selector")
-    from perspektive.jobs import selectors
-
-    ranked: dict[int, list[int]] = {}
-    quality_ms: list[float] = []
-    for pid, country in quality_set:
-        t0 = time.perf_counter()
-        _p, found = selectors.offers_for_client(user=fresh(users[country]), client_id=pid)
-        quality_ms.append((time.perf_counter() - t0) * 1000)
-        ranked[pid] = [m.match.offer_id for m in found]
+    phase(f"(d) quality: {len(quality_set)} more profiles through the selector")
+    gc.collect()
+    quality_ms, quality_res = time_selector(offers_for_client, quality_set, users)
+    phase("(e) selector with the proposed indexes")
+    gc.collect()
+    idx_ms, idx_res = with_proposed_indexes(
+        lambda: time_selector(offers_for_client, samples, users)
+    )
     timed_s = time.perf_counter() - started
     load_after = os.getloadavg()[0]
     busy_after = other_benchmarks()
     print(f"load average (1 min) after the timed part: {load_after:.2f}")
 
-    all_ids = [s.profile_id for s in single] + list(ranked)
+    willing = {b.profile_id for b in brute if b.willing}
+    versus_brute = compare_with_brute(sel_res, brute)
+    index, per_country = offer_index()
+    all_ids = list(sel_res) + list(quality_res)
     facts = {f.id: f for f in profile_facts_for(all_ids)}
+
+    def offer_ids(results: dict[int, list[tuple[Any, ...]]]) -> dict[int, list[int]]:
+        return {pid: [pk for pk, _m, _p in rows] for pid, rows in results.items()}
+
     quality = {
-        "selector": run_quality(ranked, facts, index, per_country),
-        "selector_timed_sample": run_quality(
-            {s.profile_id: s.selector_ids for s in single}, facts, index, per_country
-        ),
+        "selector": run_quality(offer_ids({**sel_res, **quality_res}), facts, index, per_country),
+        "selector_timed_sample": run_quality(offer_ids(sel_res), facts, index, per_country),
         "brute_force_timed_sample": run_quality(
-            {s.profile_id: s.brute_ids for s in single}, facts, index, per_country
+            {b.profile_id: [m.offer_id for m in b.top] for b in brute}, facts, index, per_country
         ),
     }
     if args.cprofile:
         profile_selector(samples[:30], users, OUT / f"jobs-cprofile-{stamp}.txt")
     explain(args.batch_country, OUT / "jobs-explain.txt")
 
-    sel = summary([s.selector_ms for s in single])
-    ref = summary([s.reference_ms for s in single])
-    bru = summary([s.brute_ms for s in single])
-    loop = summary([s.brute_loop_ms for s in single])
-    local = [s for s in single if not s.willing]
-    willing = [s for s in single if s.willing]
-    differ = [s for s in single if not s.same_as_brute]
+    def split(times: list[float], which: bool) -> dict[str, float]:
+        chosen = [
+            t for (pid, _c), t in zip(samples, times, strict=True) if (pid in willing) == which
+        ]
+        return summary(chosen) if chosen else {}
+
+    sel, ref, idx = summary(sel_ms), summary(ref_ms), summary(idx_ms)
+    bru = summary([b.ms for b in brute])
+    loop = summary([b.loop_ms for b in brute])
     result = {
         "stamp": stamp,
         "machine": {
@@ -1212,7 +1280,10 @@ def main() -> None:
             "load_before": round(load_before, 2),
             "load_after": round(load_after, 2),
             "waited_for_other_benchmark_s": quiet["waited_s"],
-            "other_benchmark_during_run": bool(busy_after) or quiet["busy"],
+            "other_work_during_run": bool(busy_after)
+            or quiet["busy"]
+            or any(p["busy"] for p in phases.values()),
+            "phases": phases,
         },
         "data": {
             "offers": args.offers,
@@ -1226,26 +1297,27 @@ def main() -> None:
             "match_candidates": MATCH_CANDIDATES,
         },
         "single": {
+            "profiles": len(samples),
+            "willing_to_move": len(willing),
             "selector_ms": sel,
             "selector_before_ms": ref,
+            "selector_with_proposed_indexes_ms": idx,
             "brute_force_ms": bru,
             "brute_force_loop_only_ms": loop,
-            "selector_local_ms": summary([s.selector_ms for s in local]) if local else {},
-            "selector_willing_ms": summary([s.selector_ms for s in willing]) if willing else {},
-            "brute_local_ms": summary([s.brute_ms for s in local]) if local else {},
-            "brute_willing_ms": summary([s.brute_ms for s in willing]) if willing else {},
+            "selector_local_ms": split(sel_ms, False),
+            "selector_willing_ms": split(sel_ms, True),
+            "selector_with_indexes_local_ms": split(idx_ms, False),
+            "selector_with_indexes_willing_ms": split(idx_ms, True),
+            "brute_local_ms": summary([b.ms for b in brute if not b.willing]),
+            "brute_willing_ms": summary([b.ms for b in brute if b.willing]) if willing else {},
             "quality_run_selector_ms": summary(quality_ms) if quality_ms else {},
             "ratio_p95_brute_over_selector": round(bru["p95"] / sel["p95"], 1),
             "ratio_p50_brute_over_selector": round(bru["p50"] / sel["p50"], 1),
             "ratio_p95_before_over_selector": round(ref["p95"] / sel["p95"], 1),
-            "same_as_before": sum(s.same_as_reference for s in single),
-            "same_top20_as_brute": sum(s.same_as_brute for s in single),
-            "differing_explained_by_cap": sum(s.cap_explains for s in differ),
-            "differing_mean_overlap": (
-                round(statistics.fmean(s.overlap for s in differ), 1) if differ else None
-            ),
-            "profiles": len(single),
-            "willing_to_move": len(willing),
+            "ratio_p50_before_over_selector": round(ref["p50"] / sel["p50"], 1),
+            "same_as_before": sum(sel_res[pid] == ref_res[pid] for pid in sel_res),
+            "same_with_proposed_indexes": sum(sel_res[pid] == idx_res[pid] for pid in sel_res),
+            "versus_brute_force": versus_brute,
         },
         "batch": batch,
         "quality": quality,
@@ -1263,6 +1335,9 @@ def main() -> None:
             [
                 ["top 20 for one profile (ms)", "p50", "p95", "p99", "mean"],
                 row("selector offers_for_client", sel),
+                row("  profiles staying in their country", result["single"]["selector_local_ms"]),
+                row("  profiles willing to move", result["single"]["selector_willing_ms"]),
+                row("selector, proposed indexes", idx),
                 row("selector before (jobs_reference)", ref),
                 row("brute force: load scope + score all", bru),
                 row("brute force: scoring loop only", loop),
@@ -1273,13 +1348,12 @@ def main() -> None:
     print(
         f"ratio brute/selector p95 {s['ratio_p95_brute_over_selector']}x,"
         f" p50 {s['ratio_p50_brute_over_selector']}x; before/now p95"
-        f" {s['ratio_p95_before_over_selector']}x"
+        f" {s['ratio_p95_before_over_selector']}x, p50 {s['ratio_p50_before_over_selector']}x"
     )
     print(
-        f"same as before: {s['same_as_before']}/{len(single)}; same top 20 as brute force:"
-        f" {s['same_top20_as_brute']}/{len(single)}; differing explained by the"
-        f" {MATCH_CANDIDATES} cap: {s['differing_explained_by_cap']}/{len(differ)}"
-        f" (mean overlap {s['differing_mean_overlap']}/20)"
+        f"same as before: {s['same_as_before']}/{len(samples)}; same with the indexes:"
+        f" {s['same_with_proposed_indexes']}/{len(samples)}; versus brute force:"
+        f" {json.dumps(versus_brute)}"
     )
     print(f"batch: {json.dumps(batch)}")
     print(f"quality: {json.dumps(quality, indent=1)}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 WEIGHTS: Mapping[str, float] = {
@@ -72,7 +72,7 @@ class Match:
     reasons: tuple[Reason, ...]
 
 
-def _common_prefix(a: str, b: str) -> int:
+def common_prefix(a: str, b: str) -> int:
     n = 0
     for x, y in zip(a, b, strict=False):
         if x != y:
@@ -99,7 +99,7 @@ def occupation_part(offer: OfferFacts, profile: ProfileFacts) -> tuple[float, li
             if uri == offer.occupation:
                 value, code, digits = factor, "same_occupation", 4
             else:
-                digits = min(_common_prefix(isco, offer.isco), 4)
+                digits = min(common_prefix(isco, offer.isco), 4)
                 value, code = factor * ISCO_CLOSENESS[digits], _CLOSENESS_CODE.get(digits, "")
             if value > best:
                 best = value
@@ -207,15 +207,118 @@ def score(offer: OfferFacts, profile: ProfileFacts) -> Match:
     return Match(offer.id, profile.id, round(total), parts, tuple(reasons))
 
 
-def best_offers(
-    profile: ProfileFacts, offers: Iterable[OfferFacts], limit: int = 20, min_score: int = 1
-) -> list[Match]:
-    """The ``limit`` best offers for one profile, best first (ties: lower id first)."""
-    scored = (score(o, profile) for o in offers)
-    top = heapq.nsmallest(
-        limit, (m for m in scored if m.score >= min_score), key=lambda m: (-m.score, m.offer_id)
+# Bounds are compared with this margin: a sum of the same terms in another order may differ
+# from ``score``'s by a few units in the last place, never by this much.
+_EPSILON = 1e-9
+COMPLETE_BATCH = 128  # offers completed by the first ``complete`` call; doubles per call
+
+
+def cannot_reach(bound: float, score: int) -> bool:
+    """Whether an offer whose weighted total is at most ``bound`` scores below ``score``
+    (``x < k - 0.5`` rounds to at most ``k - 1``)."""
+    return bound < score - 0.5 - _EPSILON
+
+
+def score_ceiling(occupation: float) -> float:
+    """The highest weighted total of an offer whose occupation part is at most
+    ``occupation``: every other part at its maximum of 1."""
+    rest = sum(w for name, w in WEIGHTS.items() if name != "occupation")
+    return WEIGHTS["occupation"] * occupation + rest
+
+
+def _upper_bounds(profile: ProfileFacts, offers: list[OfferFacts]) -> list[float]:
+    """For each offer, a total its score cannot exceed: the occupation, language, location
+    and availability parts exactly, the skills part at its maximum. Those four parts read
+    only a few facts of the offer (its occupation, languages, place, start date), which
+    repeat a lot, so each is computed once per distinct value, by the part itself."""
+    occupation: dict[tuple[str, str], float] = {}
+    languages: dict[tuple[tuple[str, int], ...], float] = {}
+    location: dict[tuple[str, str, tuple[float, float] | None], float] = {}
+    availability: dict[dt.date | None, float] = {}
+    w_occupation, w_skills, w_languages, w_location, w_availability = (
+        WEIGHTS["occupation"],
+        WEIGHTS["skills"],
+        WEIGHTS["languages"],
+        WEIGHTS["location"],
+        WEIGHTS["availability"],
     )
-    return top
+    bounds = []
+    for o in offers:
+        k1 = (o.occupation, o.isco)
+        occ = occupation.get(k1)
+        if occ is None:
+            occ = occupation[k1] = occupation_part(o, profile)[0]
+        k2 = tuple(o.languages.items())
+        lang = languages.get(k2)
+        if lang is None:
+            lang = languages[k2] = languages_part(o, profile)[0]
+        k3 = (o.country, o.city, o.location)
+        loc = location.get(k3)
+        if loc is None:
+            loc = location[k3] = location_part(o, profile)[0]
+        avail = availability.get(o.start_date)
+        if avail is None:
+            avail = availability[o.start_date] = availability_part(o, profile)[0]
+        bounds.append(
+            w_occupation * occ
+            + w_skills
+            + w_languages * lang
+            + w_location * loc
+            + w_availability * avail
+        )
+    return bounds
+
+
+def best_offers(
+    profile: ProfileFacts,
+    offers: Iterable[OfferFacts],
+    limit: int = 20,
+    min_score: int = 1,
+    complete: Callable[[list[OfferFacts]], list[OfferFacts]] | None = None,
+) -> list[Match]:
+    """The ``limit`` best offers for one profile, best first (ties: lower id first).
+
+    The same result as scoring every offer, with fewer offers scored: each offer gets an
+    upper bound (``_upper_bounds``), offers are scored from the highest bound down, and
+    the rest are left out once the next bound cannot reach the ``limit``-th best score so
+    far (nor ``min_score``).
+
+    ``complete`` is for callers that load an offer's skills only when it is scored: the
+    offers may then come without skills (the bound does not read them), and ``complete``
+    is called with those about to be scored, returning them with every fact, in order.
+    """
+    if limit <= 0:
+        return []
+    offers = list(offers)
+    bounds = _upper_bounds(profile, offers)
+    order = sorted(range(len(offers)), key=bounds.__getitem__, reverse=True)
+    batch = COMPLETE_BATCH if complete is not None else 1
+    best: list[int] = []  # min-heap of the ``limit`` best scores so far (>= min_score)
+    scored: dict[int, Match] = {}  # position in ``offers`` -> match
+    i = 0
+    while i < len(order):
+        floor = best[0] if len(best) >= limit else min_score
+        chunk: list[int] = []
+        while i < len(order) and len(chunk) < batch and not cannot_reach(bounds[order[i]], floor):
+            chunk.append(order[i])
+            i += 1
+        if not chunk:
+            break
+        facts = [offers[j] for j in chunk]
+        if complete is not None:
+            facts = complete(facts)
+            batch *= 2
+        for j, offer in zip(chunk, facts, strict=True):
+            match = scored[j] = score(offer, profile)
+            if match.score < min_score:
+                continue
+            if len(best) < limit:
+                heapq.heappush(best, match.score)
+            elif match.score > best[0]:
+                heapq.heapreplace(best, match.score)
+    # In input order, as the full ranking would meet them (equal keys keep that order).
+    kept = (scored[j] for j in sorted(scored) if scored[j].score >= min_score)
+    return heapq.nsmallest(limit, kept, key=lambda m: (-m.score, m.offer_id))
 
 
 def best_candidates(

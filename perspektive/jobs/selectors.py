@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from perspektive.clients.models import Client
@@ -16,6 +16,7 @@ from perspektive.core.authz import Action, Resource
 from perspektive.jobs import matching
 from perspektive.jobs.models import (
     Application,
+    Experience,
     JobOffer,
     JobSeekerProfile,
     Occupation,
@@ -143,18 +144,122 @@ def _open_offers() -> QuerySet[JobOffer]:
     )
 
 
-def _offer_facts_bulk(offers: list[JobOffer]) -> list[matching.OfferFacts]:
-    """Facts for many offers in three queries (skills fetched in bulk, not per offer)."""
-    ids = [o.pk for o in offers]
-    required: dict[int, set[str]] = {i: set() for i in ids}
-    optional: dict[int, set[str]] = {i: set() for i in ids}
+_FACT_FIELDS = (
+    "id",
+    "occupation__uri",
+    "occupation__isco_id",
+    "languages",
+    "country_id",
+    "city",
+    "latitude",
+    "longitude",
+    "start_date",
+)
+# Candidates whose occupation shares at least this many ISCO digits (the sub-major group)
+# with one of the profile's are read first, in one query; see _best_among.
+RING_LEVEL = 2
+# The most the occupation part gives an offer of each group (the ring: the same occupation).
+GROUP_CEILINGS = {RING_LEVEL: 1.0, 1: matching.ISCO_CLOSENESS[1], 0: matching.ISCO_CLOSENESS[0]}
+
+
+def _fact(row: tuple[Any, ...]) -> matching.OfferFacts:
+    """``offer_facts`` from plain values (``_FACT_FIELDS``), skills left out: ``_add_skills``
+    adds them to the few offers the engine scores in full."""
+    pk, uri, isco, languages, country, city, lat, lon, start = row[: len(_FACT_FIELDS)]
+    return matching.OfferFacts(
+        id=pk,
+        occupation=uri,
+        isco=isco,
+        languages={k: int(v) for k, v in (languages or {}).items()},
+        country=country,
+        city=city,
+        location=(lat, lon) if lat is not None and lon is not None else None,
+        start_date=start,
+    )
+
+
+def _add_skills(offers: list[matching.OfferFacts]) -> list[matching.OfferFacts]:
+    """The offers with their required and optional skills (one query)."""
+    ids = [o.id for o in offers]
+    if not ids:
+        return []
+    skills: dict[int, tuple[set[str], set[str]]] = {i: (set(), set()) for i in ids}
     through_r = JobOffer.required_skills.through.objects.filter(joboffer_id__in=ids)
-    for offer_id, uri in through_r.values_list("joboffer_id", "skill__uri"):
-        required[offer_id].add(uri)
     through_o = JobOffer.optional_skills.through.objects.filter(joboffer_id__in=ids)
-    for offer_id, uri in through_o.values_list("joboffer_id", "skill__uri"):
-        optional[offer_id].add(uri)
-    return [offer_facts(o, required[o.pk], optional[o.pk]) for o in offers]
+    rows = through_r.values_list("joboffer_id", "skill__uri", Value(0)).union(
+        through_o.values_list("joboffer_id", "skill__uri", Value(1)), all=True
+    )
+    for offer_id, uri, kind in rows:
+        skills[offer_id][kind].add(uri)
+    return [
+        replace(
+            o,
+            required_skills=frozenset(skills[o.id][0]),
+            optional_skills=frozenset(skills[o.id][1]),
+        )
+        for o in offers
+    ]
+
+
+def _closeness_levels(facts: matching.ProfileFacts) -> dict[int, int]:
+    """Occupation id -> how many leading ISCO digits (1-4) it shares with the closest of the
+    profile's occupations (wanted or held). Occupations not listed share none."""
+    iscos = {*facts.wanted.values(), *facts.held.values()}
+    majors = sorted({isco[:1] for isco in iscos if isco})
+    if not majors:
+        return {}
+    condition = Q()
+    for major in majors:
+        condition |= Q(isco__code__startswith=major)
+    by_isco: dict[str, int] = {}
+    levels = {}
+    for pk, isco in Occupation.objects.filter(condition).values_list("id", "isco_id"):
+        level = by_isco.get(isco)
+        if level is None:
+            level = by_isco[isco] = max(min(matching.common_prefix(isco, o), 4) for o in iscos)
+        levels[pk] = level
+    return levels
+
+
+def _best_among(
+    facts: matching.ProfileFacts, candidates: QuerySet[JobOffer, Any], limit: int, min_score: int
+) -> list[matching.Match]:
+    """``matching.best_offers`` over every candidate, reading only what the result needs.
+
+    The same matches as building full facts for the newest ``MATCH_CANDIDATES`` candidates
+    and scoring them all. The candidates are read as (id, occupation) and put in groups by
+    how close their occupation is to the profile's (``_closeness_levels``): the ISCO
+    sub-major group or closer, the major group, the rest. The groups are read closest
+    first; before the next one the engine ranks those read so far, and the rest stay unread
+    once the list is full of scores that no offer of the next group can reach
+    (``matching.score_ceiling``). The engine asks for skills (``complete``) only for the
+    offers it scores in full.
+    """
+    completed: dict[int, matching.OfferFacts] = {}
+
+    def complete(offers: list[matching.OfferFacts]) -> list[matching.OfferFacts]:
+        completed.update(
+            (o.id, o) for o in _add_skills([o for o in offers if o.id not in completed])
+        )
+        return [completed[o.id] for o in offers]
+
+    levels = _closeness_levels(facts)
+    groups: dict[int, list[int]] = {RING_LEVEL: [], 1: [], 0: []}
+    for pk, occupation_id in candidates.values_list("id", "occupation_id")[:MATCH_CANDIDATES]:
+        groups[min(levels.get(occupation_id, 0), RING_LEVEL)].append(pk)
+    pool: list[matching.OfferFacts] = []
+    best: list[matching.Match] = []
+    for level, ids in groups.items():
+        if not ids:
+            continue
+        most = matching.score_ceiling(GROUP_CEILINGS[level])
+        if len(best) == limit and matching.cannot_reach(most, best[-1].score):
+            break
+        pool += [
+            _fact(row) for row in JobOffer.objects.filter(pk__in=ids).values_list(*_FACT_FIELDS)
+        ]
+        best = matching.best_offers(facts, pool, limit, min_score, complete=complete)
+    return best
 
 
 @dataclass
@@ -167,24 +272,28 @@ class OfferMatch:
 def offers_for_client(
     *, user: Any, client_id: int, country: str = "", limit: int = 20, min_score: int = 30
 ) -> tuple[JobSeekerProfile | None, list[OfferMatch]]:
-    """The best open offers for a client's profile, with reasons."""
+    """The best open offers for a client's profile, with reasons.
+
+    Among the newest ``MATCH_CANDIDATES`` open offers in scope; ``_best_among`` reads only
+    the part of them the ranking needs (bench/jobs.py checks it against scoring them all).
+    """
     client = access_client(user, client_id, resource=Resource.JOB_PROFILE)
+    experiences = Prefetch("experiences", Experience.objects.select_related("occupation"))
     profile = (
         JobSeekerProfile.objects.filter(client=client)
-        .prefetch_related("occupations_wanted", "skills", "experiences__occupation")
+        .prefetch_related("occupations_wanted", "skills", experiences)
         .first()
     )
     if profile is None:
         return None, []
     facts = profile_facts(profile)
-    qs = _open_offers().select_related("occupation")
+    qs = _open_offers()
     if country:
         qs = qs.filter(country_id=country)
     elif not profile.willing_to_move:
         qs = qs.filter(country_id=profile.country_id)
-    offers = list(qs.order_by("-published_at", "-id")[:MATCH_CANDIDATES])
-    best = matching.best_offers(facts, _offer_facts_bulk(offers), limit=limit, min_score=min_score)
-    by_id = {o.pk: o for o in offers}
+    candidates = qs.order_by("-published_at", "-id")
+    best = _best_among(facts, candidates, limit, min_score)
     proposed = set(
         Application.objects.filter(
             client=client, offer_id__in=[m.offer_id for m in best]
@@ -193,9 +302,11 @@ def offers_for_client(
     picked = JobOffer.objects.select_related("employer", "occupation", "country").in_bulk(
         [m.offer_id for m in best]
     )
+    # An offer deleted since it was scored is left out.
     return profile, [
-        OfferMatch(picked.get(m.offer_id, by_id[m.offer_id]), m, m.offer_id in proposed)
+        OfferMatch(picked[m.offer_id], m, m.offer_id in proposed)
         for m in best
+        if m.offer_id in picked
     ]
 
 
