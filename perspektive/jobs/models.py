@@ -203,6 +203,18 @@ class JobOffer(TimeStamped):
         indexes = [
             models.Index(fields=["status", "country"], name="offer_status_country_idx"),
             models.Index(fields=["employer", "status"], name="offer_employer_status_idx"),
+            # The newest published offers, per country and overall: the candidates of the
+            # matching selector (docs/benchmarks.md, "Job matching").
+            models.Index(
+                fields=["country", "-published_at", "-id"],
+                condition=Q(status="published"),
+                name="offer_open_country_idx",
+            ),
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published"),
+                name="offer_open_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(positions__gte=1), name="offer_positions_min_1"),
