@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
 from perspektive.core.errors import DomainError
 
@@ -30,10 +29,3 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def no_future(value: Any) -> None:
-    from django.utils import timezone
-
-    if value and value > timezone.localdate():
-        raise ValidationError(_("This date is in the future."))

@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from perspektive.core.templatetags.perspektive import language_name
 from perspektive.jobs.matching import Reason
 
 
 def _language_name(code: object) -> str:
-    from perspektive.clients.forms import CLIENT_LANGUAGES
-
-    return str(dict(CLIENT_LANGUAGES).get(str(code), str(code)))
+    return language_name(str(code))
 
 
 def reason_text(reason: Reason) -> str:

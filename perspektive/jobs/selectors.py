@@ -23,7 +23,12 @@ from perspektive.jobs.models import (
     OfferStatus,
     Skill,
 )
-from perspektive.jobs.policy import applications_visible_to, consenting_clients, offers_visible_to
+from perspektive.jobs.policy import (
+    applications_visible_to,
+    consenting_clients,
+    holding_orgs,
+    offers_visible_to,
+)
 
 SUGGESTION_LIMIT = 12
 MATCH_CANDIDATES = 5000  # offers scored per request at most, newest first
@@ -82,8 +87,6 @@ def offer_list(
     if status in OfferStatus.values:
         qs = qs.filter(status=status)
     if mine:
-        from perspektive.jobs.policy import holding_orgs
-
         own = sorted(holding_orgs(user, Resource.JOB_OFFER, Action.UPDATE))
         qs = qs.filter(Q(employer__in=own) | Q(registered_by__in=own))
     return Paginator(qs.order_by("-published_at", "-id"), page_size).get_page(page)
