@@ -6,5 +6,7 @@ urlpatterns = [
     path("clients/", include("perspektive.clients.urls")),
     path("cases/", include("perspektive.cases.urls")),
     path("jobs/", include("perspektive.jobs.urls")),
+    path("appointments/", include("perspektive.appointments.urls")),
+    path("chat/", include("perspektive.chat.urls")),
     path("api/v1/", include("perspektive.api.urls")),
 ]

@@ -34,6 +34,9 @@ class Resource(StrEnum):
     JOB_OFFER = "job_offer"
     JOB_PROFILE = "job_profile"  # a client's job-seeker profile
     APPLICATION = "application"  # a job offer proposed to a client, and what followed
+    APPOINTMENT = "appointment"  # a booked slot with a centre (counselling session)
+    AVAILABILITY = "availability"  # a counsellor's weekly hours and days off at a centre
+    CONVERSATION = "conversation"  # a live chat between a visitor or client and a centre
 
 
 class Action(StrEnum):
@@ -81,6 +84,15 @@ _COUNSELLOR: dict[tuple[Resource, Action], Scope] = {
     (R.APPLICATION, A.VIEW): S.ORGANISATION,
     (R.APPLICATION, A.CREATE): S.ORGANISATION,
     (R.APPLICATION, A.CHANGE_STATUS): S.ORGANISATION,
+    (R.APPOINTMENT, A.VIEW): S.ORGANISATION,
+    (R.APPOINTMENT, A.CREATE): S.ORGANISATION,
+    (R.APPOINTMENT, A.UPDATE): S.ORGANISATION,
+    (R.APPOINTMENT, A.CHANGE_STATUS): S.ORGANISATION,
+    (R.AVAILABILITY, A.VIEW): S.ORGANISATION,
+    (R.AVAILABILITY, A.UPDATE): S.ASSIGNED,
+    (R.CONVERSATION, A.VIEW): S.ORGANISATION,
+    (R.CONVERSATION, A.UPDATE): S.ORGANISATION,
+    (R.CONVERSATION, A.TRANSFER): S.ORGANISATION,
 }
 
 MATRIX: dict[Role, dict[tuple[Resource, Action], Scope]] = {
@@ -91,6 +103,9 @@ MATRIX: dict[Role, dict[tuple[Resource, Action], Scope]] = {
         (R.CONSENT, A.WITHDRAW): S.SELF,
         (R.JOB_PROFILE, A.VIEW): S.SELF,
         (R.APPLICATION, A.VIEW): S.SELF,
+        (R.APPOINTMENT, A.VIEW): S.SELF,
+        (R.CONVERSATION, A.VIEW): S.SELF,
+        (R.CONVERSATION, A.UPDATE): S.SELF,
     },
     Role.COUNSELLOR: _COUNSELLOR,
     Role.CENTRE_LEAD: {
@@ -102,6 +117,7 @@ MATRIX: dict[Role, dict[tuple[Resource, Action], Scope]] = {
         (R.CONSENT, A.OVERRIDE): S.ORGANISATION,
         (R.AUDIT, A.VIEW): S.ORGANISATION,
         (R.REPORT, A.VIEW): S.ORGANISATION,
+        (R.AVAILABILITY, A.UPDATE): S.ORGANISATION,
     },
     Role.RETURN_COUNSELLOR: {
         (R.CLIENT, A.VIEW): S.ORGANISATION,

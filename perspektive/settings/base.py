@@ -16,6 +16,7 @@ ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "daphne",  # runserver serves ASGI (WebSockets) in development and the demo
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -27,6 +28,7 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "axes",
     "django_tasks_db",
+    "channels",
     "perspektive.core",
     "perspektive.accounts",
     "perspektive.organisations",
@@ -35,6 +37,9 @@ INSTALLED_APPS = [
     "perspektive.consent",
     "perspektive.cases",
     "perspektive.jobs",
+    "perspektive.notifications",
+    "perspektive.appointments",
+    "perspektive.chat",
     "perspektive.api",
 ]
 
@@ -167,6 +172,9 @@ STORAGES = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Live chat. In memory by default (one process); Redis pub/sub when REDIS_URL is set.
+CHANNEL_LAYERS = env.channel_layers(env.get("REDIS_URL") or "")
 
 MAILERS = {"default": env.mailer(env.get("EMAIL_URL") or "console:")}
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL")

@@ -52,7 +52,8 @@ declare("CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins allowed to post for
 declare(
     "REDIS_URL",
     "",
-    "Production: Redis for the cache (later also the chat channel layer); empty: local memory.",
+    "Redis for the chat channel layer (and the cache in production), e.g. "
+    "`redis://127.0.0.1:6379/0`; empty: in-memory layer (one process only).",
 )
 declare(
     "EMAIL_URL",
@@ -105,6 +106,18 @@ def mailer(url: str) -> dict[str, Any]:
             "use_tls": parsed.scheme == "smtp" and port == 587,
             "timeout": 20,
         },
+    }
+
+
+def channel_layers(redis_url: str) -> dict[str, Any]:
+    """CHANNEL_LAYERS: Redis pub/sub for a URL, else the in-memory layer (one process)."""
+    if not redis_url:
+        return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    return {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [redis_url]},
+        }
     }
 
 

@@ -16,9 +16,11 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from perspektive.accounts.models import ApiToken
+from perspektive.appointments.tests import walk as appointments_walk
 from perspektive.audit.models import AuditEvent
 from perspektive.cases.models import Case, Measure, Note
 from perspektive.cases.tests.factories import PlanFactory, measure_type
+from perspektive.chat.tests import walk as chat_walk
 from perspektive.consent.models import Consent, Method, Purpose
 from perspektive.jobs.models import (
     Application,
@@ -251,6 +253,17 @@ API_METHODS = {
 }
 
 
+# Apps keep their part of the walk next to their code (``<app>/tests/walk.py``): routes,
+# public pages and writes, the objects of centre A they point at, markers that must not
+# leak, and a snapshot that must not change.
+EXTENSIONS = (appointments_walk, chat_walk)
+for _ext in EXTENSIONS:
+    ROUTES.update(_ext.ROUTES)
+    PUBLIC_WRITES |= _ext.PUBLIC_WRITES
+    PUBLIC_PAGES |= _ext.PUBLIC_PAGES
+    API_METHODS.update(_ext.API_METHODS)
+
+
 def _walk(resolver: URLResolver, namespace: str = "") -> Iterator[str]:
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
@@ -286,7 +299,7 @@ def objects(centre_a: Any, case_a: Any, client_a: Any, counsellor_a: Any, centre
     plan = PlanFactory(case=case_a)
     measure = Measure.objects.create(plan=plan, type=measure_type())
     jobs = job_objects(centre_a, client_a, counsellor_a)
-    return {
+    objects: Objects = {
         **jobs,
         "centre": centre_a,
         "client": client_a,
@@ -298,6 +311,9 @@ def objects(centre_a: Any, case_a: Any, client_a: Any, counsellor_a: Any, centre
             user=counsellor_a, label="a's", prefix="pk_aaaaa", digest=ApiToken.digest_of("pk_a")
         ),
     }
+    for ext in EXTENSIONS:
+        objects.update(ext.objects(objects))
+    return objects
 
 
 def job_objects(centre: Any, client: Any, counsellor: Any) -> Objects:
@@ -370,7 +386,8 @@ def job_objects(centre: Any, client: Any, counsellor: Any) -> Objects:
 
 
 def _markers(o: Objects) -> list[str]:
-    return [o["client"].name, o["client"].name_latin, o["client"].reference, o["case"].reference]
+    own = [o["client"].name, o["client"].name_latin, o["client"].reference, o["case"].reference]
+    return own + [m for ext in EXTENSIONS for m in ext.markers(o)]
 
 
 def _snapshot(o: Objects) -> tuple[Any, ...]:
@@ -398,6 +415,7 @@ def _snapshot(o: Objects) -> tuple[Any, ...]:
         JobSeekerProfile.objects.get(pk=o["profile"].pk).experiences.count(),
         JobSeekerProfile.objects.get(pk=o["profile"].pk).qualifications.count(),
         JobSeekerProfile.objects.get(pk=o["profile"].pk).city,
+        *(ext.snapshot(o) for ext in EXTENSIONS),
     )
 
 
