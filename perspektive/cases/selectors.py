@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -75,8 +76,16 @@ def case_get_for_view(*, user: Any, case_id: int) -> Case:
 @dataclass
 class TimelineEntry:
     at: dt.datetime
-    kind: str  # note, assessment, status, plan, measure, consent, consent_withdrawn
+    kind: str  # note, assessment, status, plan, measure, consent, consent_withdrawn, ...
     obj: Any
+    template: str = ""  # entries from other apps bring their own partial
+
+
+# Other apps add entries to a case's timeline: "module:function" taking the case.
+TIMELINE_SOURCES = (
+    "perspektive.appointments.timeline:entries_for_case",
+    "perspektive.chat.timeline:entries_for_case",
+)
 
 
 def case_timeline(*, case: Case) -> list[TimelineEntry]:
@@ -103,6 +112,9 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
         entries.append(TimelineEntry(c.given_at, "consent", c))
         if c.withdrawn_at:
             entries.append(TimelineEntry(c.withdrawn_at, "consent_withdrawn", c))
+    for source in TIMELINE_SOURCES:
+        module, function = source.split(":")
+        entries += getattr(import_module(module), function)(case)
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries
 
