@@ -8,5 +8,6 @@ urlpatterns = [
     path("jobs/", include("perspektive.jobs.urls")),
     path("appointments/", include("perspektive.appointments.urls")),
     path("chat/", include("perspektive.chat.urls")),
+    path("notifications/", include("perspektive.notifications.urls")),
     path("api/v1/", include("perspektive.api.urls")),
 ]

@@ -1,4 +1,4 @@
-"""This app's entries in a case's timeline (perspektive.cases.selectors.case_timeline)."""
+"""Appointments in a case's timeline (perspektive.cases.selectors.case_timeline)."""
 
 from __future__ import annotations
 
@@ -8,4 +8,9 @@ from perspektive.cases.selectors import TimelineEntry
 
 
 def entries_for_case(case: Any) -> list[TimelineEntry]:
-    return []
+    from perspektive.appointments.models import Appointment
+
+    return [
+        TimelineEntry(a.starts_at, "appointment", a, "appointments/_timeline_entry.html")
+        for a in Appointment.objects.filter(case=case)
+    ]

@@ -20,5 +20,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "cases": may(principal, Resource.CASE, Action.VIEW),
             "new_client": may(principal, Resource.CLIENT, Action.CREATE),
             "jobs": may(principal, Resource.JOB_OFFER, Action.VIEW),
+            "appointments": may(principal, Resource.APPOINTMENT, Action.CREATE),
         }
     }

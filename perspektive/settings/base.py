@@ -173,6 +173,14 @@ STORAGES = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Text messages (SMS, WhatsApp): a backend class per channel (perspektive.notifications).
+NOTIFICATIONS_BACKENDS = {
+    "sms": env.get("NOTIFICATIONS_SMS_BACKEND") or "",
+    "whatsapp": env.get("NOTIFICATIONS_WHATSAPP_BACKEND") or "",
+}
+NOTIFICATIONS_FILE = env.get("NOTIFICATIONS_FILE") or "notifications.jsonl"
+NOTIFICATIONS_CALLBACK_TOKEN = env.get("NOTIFICATIONS_CALLBACK_TOKEN") or ""
+
 # Live chat. In memory by default (one process); Redis pub/sub when REDIS_URL is set.
 CHANNEL_LAYERS = env.channel_layers(env.get("REDIS_URL") or "")
 
@@ -190,6 +198,11 @@ FIELD_ENCRYPTION_KEYS = env.get_list("FIELD_ENCRYPTION_KEYS")
 CONSENT_NOTICE_VERSION = "1"
 
 PAGE_SIZE = 25
+
+SITE_URL = env.get("SITE_URL") or "http://127.0.0.1:8000"
+# Appointments: how soon a visitor may book, and how far ahead slots are offered.
+BOOKING_NOTICE_MINUTES = 60
+BOOKING_HORIZON_DAYS = 56
 
 LOGGING = {
     "version": 1,

@@ -61,7 +61,34 @@ declare(
     "Outgoing mail: `console:`, `smtp://user:pass@host:587` (STARTTLS) or `smtps://...:465`. "
     "Required in production.",
 )
+declare(
+    "NOTIFICATIONS_SMS_BACKEND",
+    "perspektive.notifications.backends.ConsoleBackend",
+    "Class that sends SMS (`...backends.ConsoleBackend`, `...backends.FileBackend`, or a "
+    "gateway's subclass of `TextBackend`).",
+)
+declare(
+    "NOTIFICATIONS_WHATSAPP_BACKEND",
+    "perspektive.notifications.backends.ConsoleBackend",
+    "Class that sends WhatsApp messages (same interface as SMS).",
+)
+declare(
+    "NOTIFICATIONS_FILE",
+    "notifications.jsonl",
+    "Where `FileBackend` appends the messages it sends (one JSON object per line).",
+)
+declare(
+    "NOTIFICATIONS_CALLBACK_TOKEN",
+    "",
+    "Shared secret a gateway sends (header `X-Callback-Token`) with delivery-status "
+    "callbacks to `/notifications/status/<channel>/`; empty: callbacks are refused.",
+)
 declare("DEFAULT_FROM_EMAIL", "Perspektive <noreply@localhost>", "Sender of outgoing mail.")
+declare(
+    "SITE_URL",
+    "http://127.0.0.1:8000",
+    "Public address of the site, used in links sent by e-mail and SMS (booking links).",
+)
 declare("LOG_LEVEL", "INFO", "Log level of the `perspektive` loggers.")
 declare("TIME_ZONE", "UTC", "Server time zone; storage is always UTC.")
 declare("SECURE_SSL_REDIRECT", "true", "Production: redirect plain HTTP to HTTPS.")

@@ -15,6 +15,11 @@ STORAGES = {
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
 AXES_ENABLED = False
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# The real database backend: tests run the worker (db_worker) to send what was enqueued.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+NOTIFICATIONS_BACKENDS = {
+    "sms": "perspektive.notifications.backends.FileBackend",
+    "whatsapp": "perspektive.notifications.backends.FileBackend",
+}
 if not env.get("DATABASE_URL") or DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory
