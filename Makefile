@@ -36,7 +36,10 @@ demo: $(VENV)/.installed
 	$(PY) manage.py seed_demo
 	@echo ""
 	@echo "Perspektive is starting on http://$(HOST):$(PORT)/ (stop with Ctrl+C)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "The background worker (reminders, messages) runs alongside: manage.py db_worker"
+	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)

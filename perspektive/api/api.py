@@ -345,3 +345,7 @@ def change_case_status(request: HttpRequest, case_id: int, payload: StatusIn) ->
 from perspektive.api.jobs import router as jobs_router  # noqa: E402
 
 api.add_router("/jobs", jobs_router)
+
+from perspektive.api.appointments import router as appointments_router  # noqa: E402
+
+api.add_router("/appointments", appointments_router)

@@ -166,3 +166,9 @@ def by_local_day(items: Iterable[Opening], tz: ZoneInfo) -> list[tuple[dt.date, 
     for item in items:
         days[item.starts_at.astimezone(tz).date()].append(item)
     return sorted(days.items())
+
+
+def wall_clock(at: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    """The time as a clock in ``tz`` shows it (naive: templates would convert aware times
+    to the server's zone)."""
+    return at.astimezone(tz).replace(tzinfo=None)

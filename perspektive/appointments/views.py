@@ -42,7 +42,7 @@ from perspektive.appointments.policy import (
     may_manage_hours,
     staff_centres,
 )
-from perspektive.appointments.slots import Opening, Wanted, by_local_day, openings
+from perspektive.appointments.slots import Opening, Wanted, by_local_day, openings, wall_clock
 from perspektive.clients.selectors import client_search
 from perspektive.clients.services import PossibleDuplicate
 from perspektive.core.authz import Action
@@ -51,12 +51,6 @@ from perspektive.core.forms import apply_error
 from perspektive.organisations.models import Organisation
 
 SLOT_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
-
-
-def wall_clock(at: dt.datetime, tz: ZoneInfo) -> dt.datetime:
-    """The time as a clock in ``tz`` shows it (naive: templates would convert aware times
-    to the server's zone)."""
-    return at.astimezone(tz).replace(tzinfo=None)
 
 
 # Public booking ---------------------------------------------------------------------------

@@ -43,6 +43,11 @@ ROUTES: dict[str, tuple[str, str]] = {
     "job_matches": ("get", "/api/v1/jobs/profiles/{client_id}/matches"),
     "job_propose": ("post", "/api/v1/jobs/profiles/{client_id}/proposals"),
     "job_application_status": ("post", "/api/v1/jobs/applications/{application_id}/status"),
+    "appointment_slots": ("get", "/api/v1/appointments/centres/{centre_id}/slots"),
+    "appointment_list": ("get", "/api/v1/appointments"),
+    "appointment_book": ("post", "/api/v1/appointments"),
+    "appointment_detail": ("get", "/api/v1/appointments/{appointment_id}"),
+    "appointment_outcome": ("post", "/api/v1/appointments/{appointment_id}/outcome"),
 }
 NOT_OPERATIONS = {"openapi-json", "openapi-view", "api-root"}
 
@@ -74,7 +79,14 @@ def test_openapi_document_lists_every_route() -> None:
     for name, (_method, path) in ROUTES.items():
         kwargs = {
             k: 7
-            for k in ("client_id", "case_id", "offer_id", "application_id")
+            for k in (
+                "client_id",
+                "case_id",
+                "offer_id",
+                "application_id",
+                "centre_id",
+                "appointment_id",
+            )
             if "{" + k + "}" in path
         }
         assert reverse(f"api:{name}", kwargs=kwargs) == path.format(**kwargs), name
@@ -177,6 +189,7 @@ def test_responses_of_every_route_match_the_document(
         ),
     ]
     calls += _job_calls(client_a, centre_a, counsellor_a)
+    calls += _appointment_calls(centre_a, counsellor_a)
     seen: set[tuple[str, str]] = set()
     for method, template, url, body in calls:
         if body is None:
@@ -247,6 +260,55 @@ def _job_calls(client: Any, centre: Any, counsellor: Any) -> list[tuple[str, str
             {"status": "offer"},
         ),
     ]
+
+
+def _appointment_calls(centre: Any, counsellor: Any) -> list[tuple[str, str, str, Any]]:
+    from perspektive.appointments.tests.factories import AppointmentFactory, every_weekday
+
+    every_weekday(centre, counsellor)
+    slots = "/api/v1/appointments/centres/{centre_id}/slots"
+    base = f"/api/v1/appointments/centres/{centre.pk}/slots"
+    found = api_get_json(counsellor, base + "?days=3&mode=video&language=ar")
+    past = AppointmentFactory(
+        centre=centre,
+        counsellor=counsellor,
+        starts_at=timezone.now().replace(microsecond=0) - dt.timedelta(hours=3),
+    )
+    booking = {
+        "centre_id": centre.pk,
+        "starts_at": found[-1]["starts_at"],
+        "mode": "video",
+        "topic": "job",
+        "language": "ar",
+        "name": "Amina",
+        "phone": "+9647501234567",
+        "contact_consent": True,
+    }
+    one = "/api/v1/appointments/{appointment_id}"
+    return [
+        ("get", slots, base, None),
+        ("get", slots, base + "?days=99", None),
+        ("get", slots, "/api/v1/appointments/centres/999999/slots", None),
+        ("get", "/api/v1/appointments", "/api/v1/appointments?mine=true", None),
+        ("post", "/api/v1/appointments", "/api/v1/appointments", booking),
+        ("post", "/api/v1/appointments", "/api/v1/appointments", booking),  # taken: 409
+        ("post", "/api/v1/appointments", "/api/v1/appointments", {**booking, "phone": ""}),
+        ("get", one, f"/api/v1/appointments/{past.pk}", None),
+        ("post", one + "/outcome", f"/api/v1/appointments/{past.pk}/outcome", {"status": "x"}),
+        (
+            "post",
+            one + "/outcome",
+            f"/api/v1/appointments/{past.pk}/outcome",
+            {"status": "attended"},
+        ),
+    ]
+
+
+def api_get_json(user: Any, url: str) -> Any:
+    raw = api_token_for(user)
+    response = HttpClient(HTTP_AUTHORIZATION=f"Bearer {raw}").get(url)
+    assert response.status_code == 200, response.content
+    return response.json()
 
 
 def test_a_created_case_response_matches_the_document(

@@ -58,6 +58,26 @@ ROUTES: dict[str, tuple[Callable[[Objects], dict[str, Any]], Callable[[Objects],
         lambda o: {"kind": "hours", "item_id": o["hours"].pk},
         lambda o: {"centre": o["centre"].pk},
     ),
+    "api:appointment_slots": (lambda o: {"centre_id": o["centre"].pk}, None),
+    "api:appointment_list": (lambda o: {}, None),
+    "api:appointment_book": (
+        lambda o: {},
+        lambda o: {
+            "centre_id": o["centre"].pk,
+            "starts_at": o["appointment"].starts_at.isoformat(),
+            "mode": "video",
+            "topic": "job",
+            "language": "ar",
+            "name": "Injected",
+            "phone": "+9647500000000",
+            "contact_consent": True,
+        },
+    ),
+    "api:appointment_detail": (lambda o: {"appointment_id": o["appointment"].pk}, None),
+    "api:appointment_outcome": (
+        lambda o: {"appointment_id": o["appointment"].pk},
+        lambda o: {"status": "cancelled"},
+    ),
     "notifications:delivery_status": (
         lambda o: {"channel": "sms"},
         lambda o: {"id": "x", "status": "failed"},
@@ -109,5 +129,6 @@ def snapshot(o: Objects) -> tuple[Any, ...]:
         a.client_id,
         a.link_version,
         WeeklyHours.objects.filter(centre=o["centre"]).count(),
+        Appointment.objects.filter(centre=o["centre"]).count(),
         Holiday.objects.filter(centre=o["centre"]).count(),
     )

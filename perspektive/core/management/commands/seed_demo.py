@@ -141,6 +141,7 @@ class Command(BaseCommand):
             )
         self._samir(orgs)
         self._jobs(orgs, rng)
+        self._appointments(orgs, rng)
         if not options["quiet"]:
             self.stdout.write(
                 f"Demo data ready: {Client.objects.count()} clients "
@@ -562,6 +563,72 @@ class Command(BaseCommand):
                     )
                 )
         Application.objects.bulk_create(applications, batch_size=500)
+
+    def _appointments(self, orgs: dict[str, Organisation], rng: random.Random) -> None:
+        """Weekly hours for every centre's staff (the centre's working week), and a few
+        bookings in Erbil: upcoming ones, and past ones waiting for their outcome."""
+        from perspektive.appointments.models import (
+            Appointment,
+            AppointmentStatus,
+            Mode,
+            Topic,
+            WeeklyHours,
+        )
+        from perspektive.appointments.selectors import centre_tz
+
+        if WeeklyHours.objects.exists():
+            return
+        friday_weekend = {"IQ", "AF", "JO", "EG", "PK"}  # Sunday to Thursday
+        for code, city in CENTRES.items():
+            centre = orgs[f"centre-{city.lower()}"]
+            days = [6, 0, 1, 2, 3] if code in friday_weekend else [0, 1, 2, 3, 4]
+            staff = User.objects.filter(
+                memberships__organisation=centre,
+                memberships__role__in=[Role.COUNSELLOR.value, Role.CENTRE_LEAD.value],
+            ).distinct()
+            languages = [*Country.objects.get(code=code).languages, "en"]
+            for user in staff:
+                for day in days:
+                    for start, end in ((dt.time(9), dt.time(12)), (dt.time(13), dt.time(16))):
+                        WeeklyHours.objects.create(
+                            centre=centre,
+                            counsellor=user,
+                            weekday=day,
+                            start_time=start,
+                            end_time=end,
+                            modes=list(Mode.values),
+                            topics=list(Topic.values),
+                            languages=languages,
+                        )
+        erbil = orgs["centre-erbil"]
+        dilan = User.objects.get(email=f"dilan@{DOMAIN}")
+        tz = centre_tz(erbil)
+        today = timezone.now().astimezone(tz).date()
+        people = [
+            ("يوسف حداد", "+9647501112233", Mode.VIDEO, Topic.JOB),
+            ("Amina Rasul", "+9647502223344", Mode.IN_PERSON, Topic.STARTUP),
+            ("هاوكار عمر", "+9647503334455", Mode.PHONE, Topic.TRAINING),
+            ("Layla Kareem", "+9647504445566", Mode.CHAT, Topic.PSYCHOSOCIAL),
+        ]
+        for offset, (name, phone, mode, topic) in zip((-2, -1, 1, 2), people, strict=True):
+            day = today + dt.timedelta(days=offset)
+            if day.weekday() in (4, 5):  # Friday, Saturday: the centre is closed
+                day += dt.timedelta(days=2)
+            hour = rng.choice([9, 10, 11, 13, 14])
+            start = dt.datetime.combine(day, dt.time(hour), tzinfo=tz)
+            Appointment.objects.create(
+                centre=erbil,
+                counsellor=dilan,
+                starts_at=start,
+                ends_at=start + dt.timedelta(minutes=30),
+                mode=mode,
+                topic=topic,
+                language="ar",
+                name=name,
+                phone=phone,
+                contact_consent=True,
+                status=AppointmentStatus.BOOKED,
+            )
 
     def _samir(self, orgs: dict[str, Organisation]) -> None:
         """Samir from the journeys: registered in Bochum, a client login of his own."""
