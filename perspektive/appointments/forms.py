@@ -87,8 +87,7 @@ class BookingForm(forms.Form):
         label=_("Time"),
         input_formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"],
         error_messages={"required": _("Choose a time.")},
-        widget=forms.HiddenInput,
-    )
+    )  # rendered as the radio buttons of the slot list, not by the form
     name = forms.CharField(label=_("Your name"), max_length=200)
     phone = PhoneNumberField(
         label=_("Phone (with country code, e.g. +964 750 123 4567)"),
