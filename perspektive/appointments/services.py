@@ -125,8 +125,11 @@ def appointment_book(
         )
     if not (phone or email):
         raise ValidationError({"phone": [_("Give a phone number or an e-mail address.")]})
+    # A client who is logged in books under their own record.
+    client = Client.objects.filter(user=actor).first() if getattr(actor, "pk", None) else None
     draft = Appointment(
         centre=centre,
+        client=client,
         counsellor_id=0,
         starts_at=starts_at,
         ends_at=starts_at + dt.timedelta(minutes=1),

@@ -113,7 +113,11 @@ def book_centre(request: HttpRequest, slug: str) -> HttpResponse:
         centre_zone=zone,
         languages=languages,
     )
-    booking = BookingForm(request.POST if request.method == "POST" else None)
+    own = getattr(request.user, "client_profile", None) if request.user.is_authenticated else None
+    booking = BookingForm(
+        request.POST if request.method == "POST" else None,
+        initial={"name": own.name, "phone": own.phone, "email": own.email} if own else None,
+    )
     context: dict[str, Any] = {"centre": centre, "search": search, "booking": booking}
     if not search.is_valid():
         return render(request, "appointments/book_centre.html", context)

@@ -206,3 +206,23 @@ def test_hours_counsellor_keeps_own_lead_keeps_everyones_and_holidays(
     assert lead.post(url, {**body, "counsellor": colleague_a.pk}).status_code == 302
     assert lead.post(url, holiday).status_code == 302
     assert Holiday.objects.filter(centre=centre_a).count() == 1
+
+
+def test_a_logged_in_client_books_under_their_record(
+    web_as: Any, client_user: Any, centre_a: Any, slot_a: dt.datetime
+) -> None:
+    web = web_as(client_user)
+    url = reverse("appointments:book_centre", kwargs={"slug": centre_a.slug})
+    page = web.get(url, SEARCH).content.decode()
+    assert 'value="Client Person"' in page  # prefilled from their record
+    response = web.post(
+        url + "?topic=job&mode=video&language=ar",
+        {
+            "slot": slot_value(slot_a),
+            "name": "Client Person",
+            "email": "me@example.org",
+            "contact_consent": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Appointment.objects.get().client == client_user.client_profile
