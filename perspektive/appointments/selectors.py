@@ -213,3 +213,18 @@ def time_off_of(centre: Organisation, counsellor_id: int) -> QuerySet[TimeOff]:
 
 def holidays_of(centre: Organisation) -> QuerySet[Holiday]:
     return Holiday.objects.filter(centre=centre, day__gte=timezone.localdate())
+
+
+def upcoming_for(*, user: Any, limit: int = 8) -> list[tuple[Appointment, dt.datetime]]:
+    """The user's own next appointments (from two hours ago on), with the centre's wall
+    clock time of each."""
+    from perspektive.appointments.slots import wall_clock
+
+    since = timezone.now() - dt.timedelta(hours=2)
+    rows = (
+        appointments_visible_to(user)
+        .filter(counsellor=user, status=AppointmentStatus.BOOKED, starts_at__gte=since)
+        .select_related("centre__country", "client")
+        .order_by("starts_at", "id")[:limit]
+    )
+    return [(a, wall_clock(a.starts_at, centre_tz(a.centre))) for a in rows]

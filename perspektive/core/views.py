@@ -9,10 +9,12 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from perspektive.accounts.services import preferred_language_set
+from perspektive.appointments.selectors import upcoming_for
 from perspektive.cases.models import CaseStatus
 from perspektive.cases.selectors import dashboard_for
 from perspektive.core.authz import Action, Resource
 from perspektive.jobs.coverage import coverage_for, report_organisations
+from perspektive.jobs.selectors import retention_checks_due
 from perspektive.organisations.scoping import may, principal_for
 
 
@@ -24,6 +26,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     coverage = None
     if may(principal, Resource.REPORT, Action.VIEW) and report_organisations(request.user):
         coverage = coverage_for(user=request.user, months=3)
+    retention = (
+        list(retention_checks_due(user=request.user).order_by("retention_due", "id")[:10])
+        if may(principal, Resource.APPLICATION, Action.CHANGE_STATUS)
+        else []
+    )
+    appointments = (
+        upcoming_for(user=request.user, limit=8)
+        if may(principal, Resource.APPOINTMENT, Action.CREATE)
+        else []
+    )
     return render(
         request,
         "core/dashboard.html",
@@ -35,6 +47,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "roles": sorted(r.value for r in principal.roles),
             "coverage": coverage,
+            "retention": retention,
+            "appointments": appointments,
         },
     )
 

@@ -390,6 +390,9 @@ def application_set_status(
         application.hired_at = timezone.now()
         application.retention_due = timezone.localdate() + RETENTION_AFTER
         _record_placement(actor, application)
+        from perspektive.jobs.tasks import schedule_retention_reminder
+
+        schedule_retention_reminder(application)
     application.save()
     ApplicationEvent.objects.create(
         application=application,

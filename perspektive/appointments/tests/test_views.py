@@ -226,3 +226,24 @@ def test_a_logged_in_client_books_under_their_record(
     )
     assert response.status_code == 302
     assert Appointment.objects.get().client == client_user.client_profile
+
+
+def test_dashboard_lists_my_next_appointments_only(
+    web_as: Any, counsellor_a: Any, colleague_a: Any, centre_a: Any
+) -> None:
+    soon = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=5)).replace(second=0, microsecond=0)
+    AppointmentFactory(centre=centre_a, counsellor=counsellor_a, starts_at=soon, name="Mine Soon")
+    AppointmentFactory(
+        centre=centre_a, counsellor=colleague_a, starts_at=soon, name="Colleague's Person"
+    )
+    AppointmentFactory(
+        centre=centre_a,
+        counsellor=counsellor_a,
+        starts_at=soon + dt.timedelta(hours=1),
+        name="Cancelled One",
+        status=AppointmentStatus.CANCELLED,
+    )
+    page = web_as(counsellor_a).get(reverse("core:dashboard")).content.decode()
+    assert "My next appointments" in page
+    assert "Mine Soon" in page
+    assert "Colleague's Person" not in page and "Cancelled One" not in page

@@ -349,3 +349,30 @@ def test_the_match_score_of_a_proposal_is_computed_by_the_service(
     application = propose(counsellor_a, offer_a, client_a)
     expected = matching.score(offer_facts(offer_a), profile_facts(profile)).score
     assert application.score == expected and expected >= 45
+
+
+def test_a_hire_schedules_the_retention_reminder_which_the_worker_sends_once(
+    employer_staff: Any, application: Application, counsellor_a: Any
+) -> None:
+    from django.core import mail
+    from django.test import TestCase
+    from django_tasks_db.models import DBTaskResult
+
+    from perspektive.appointments.tests.conftest import run_worker
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        hired = _move(employer_staff, application, S.APPLIED, S.OFFER, S.HIRED)
+    task = DBTaskResult.objects.get(task_path__endswith="retention_reminder")
+    assert task.run_after == hired.hired_at + services.RETENTION_AFTER
+    run_worker()
+    assert mail.outbox == []  # not due yet
+    DBTaskResult.objects.filter(pk=task.pk).update(run_after=timezone.now())
+    run_worker()
+    assert [m.to for m in mail.outbox] == [[counsellor_a.email]]
+    assert application.client.reference in mail.outbox[0].subject
+    assert application.client.name not in mail.outbox[0].body  # no names in e-mail
+    # Recorded meanwhile: a second reminder would say so and send nothing.
+    from perspektive.jobs.tasks import retention_reminder
+
+    services.retention_record(actor=counsellor_a, application_id=application.pk, retained=True)
+    assert retention_reminder.call(application.pk) == "already checked"
