@@ -9,5 +9,6 @@ urlpatterns = [
     path("appointments/", include("perspektive.appointments.urls")),
     path("chat/", include("perspektive.chat.urls")),
     path("notifications/", include("perspektive.notifications.urls")),
+    path("referrals/", include("perspektive.referrals.urls")),
     path("api/v1/", include("perspektive.api.urls")),
 ]

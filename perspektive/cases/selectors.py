@@ -85,6 +85,7 @@ class TimelineEntry:
 TIMELINE_SOURCES = (
     "perspektive.appointments.timeline:entries_for_case",
     "perspektive.chat.timeline:entries_for_case",
+    "perspektive.referrals.timeline:entries_for_case",
 )
 
 

@@ -37,6 +37,7 @@ class Resource(StrEnum):
     APPOINTMENT = "appointment"  # a booked slot with a centre (counselling session)
     AVAILABILITY = "availability"  # a counsellor's weekly hours and days off at a centre
     CONVERSATION = "conversation"  # a live chat between a visitor or client and a centre
+    HANDOVER = "handover"  # a client handed from an office in Germany to a centre abroad
 
 
 class Action(StrEnum):
@@ -93,6 +94,8 @@ _COUNSELLOR: dict[tuple[Resource, Action], Scope] = {
     (R.CONVERSATION, A.VIEW): S.ORGANISATION,
     (R.CONVERSATION, A.UPDATE): S.ORGANISATION,
     (R.CONVERSATION, A.TRANSFER): S.ORGANISATION,
+    (R.HANDOVER, A.VIEW): S.ORGANISATION,
+    (R.HANDOVER, A.CHANGE_STATUS): S.ORGANISATION,
 }
 
 MATRIX: dict[Role, dict[tuple[Resource, Action], Scope]] = {
@@ -106,6 +109,7 @@ MATRIX: dict[Role, dict[tuple[Resource, Action], Scope]] = {
         (R.APPOINTMENT, A.VIEW): S.SELF,
         (R.CONVERSATION, A.VIEW): S.SELF,
         (R.CONVERSATION, A.UPDATE): S.SELF,
+        (R.HANDOVER, A.VIEW): S.SELF,
     },
     Role.COUNSELLOR: _COUNSELLOR,
     Role.CENTRE_LEAD: {
@@ -136,6 +140,10 @@ MATRIX: dict[Role, dict[tuple[Resource, Action], Scope]] = {
         (R.JOB_PROFILE, A.VIEW): S.ORGANISATION,
         (R.JOB_PROFILE, A.UPDATE): S.ORGANISATION,
         (R.APPLICATION, A.VIEW): S.ORGANISATION,
+        (R.HANDOVER, A.VIEW): S.ORGANISATION,
+        (R.HANDOVER, A.CREATE): S.ORGANISATION,
+        (R.HANDOVER, A.UPDATE): S.ORGANISATION,
+        (R.HANDOVER, A.CHANGE_STATUS): S.ORGANISATION,
     },
     Role.SCOUT: {
         (R.CLIENT, A.VIEW): S.ORGANISATION,
@@ -144,6 +152,10 @@ MATRIX: dict[Role, dict[tuple[Resource, Action], Scope]] = {
         (R.ORGANISATION, A.VIEW): S.ORGANISATION,
         (R.JOB_OFFER, A.VIEW): S.ALL,
         (R.JOB_PROFILE, A.VIEW): S.ORGANISATION,
+        (R.HANDOVER, A.VIEW): S.ORGANISATION,
+        (R.HANDOVER, A.CREATE): S.ORGANISATION,
+        (R.HANDOVER, A.UPDATE): S.ORGANISATION,
+        (R.HANDOVER, A.CHANGE_STATUS): S.ORGANISATION,
     },
     Role.PARTNER_STAFF: {
         (R.ORGANISATION, A.VIEW): S.ORGANISATION,

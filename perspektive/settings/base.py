@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "perspektive.notifications",
     "perspektive.appointments",
     "perspektive.chat",
+    "perspektive.referrals",
     "perspektive.api",
 ]
 
