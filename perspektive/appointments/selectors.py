@@ -56,27 +56,55 @@ def public_centre(slug: str) -> Organisation | None:
 
 
 def centre_windows(centre: Organisation) -> list[Window]:
-    rows = WeeklyHours.objects.filter(
-        centre=centre,
-        counsellor__is_active=True,
-        counsellor__memberships__organisation=centre,
-        counsellor__memberships__role__in=COUNSELLING_ROLES,
-        counsellor__memberships__is_active=True,
-    ).distinct()
+    """The weekly hours of the centre's active counsellors (plain values: no model rows)."""
+    rows = (
+        WeeklyHours.objects.filter(
+            centre=centre,
+            counsellor__is_active=True,
+            counsellor__memberships__organisation=centre,
+            counsellor__memberships__role__in=COUNSELLING_ROLES,
+            counsellor__memberships__is_active=True,
+        )
+        .distinct()
+        .order_by()
+        .values_list(
+            "counsellor_id",
+            "weekday",
+            "start_time",
+            "end_time",
+            "slot_minutes",
+            "modes",
+            "topics",
+            "languages",
+            "valid_from",
+            "valid_until",
+        )
+    )
     return [
         Window(
-            counsellor_id=h.counsellor_id,
-            weekday=h.weekday,
-            start=h.start_time,
-            end=h.end_time,
-            slot_minutes=h.slot_minutes,
-            modes=frozenset(h.modes),
-            topics=frozenset(h.topics),
-            languages=frozenset(h.languages),
-            valid_from=h.valid_from,
-            valid_until=h.valid_until,
+            counsellor_id=counsellor,
+            weekday=weekday,
+            start=start,
+            end=end,
+            slot_minutes=minutes,
+            modes=frozenset(modes),
+            topics=frozenset(topics),
+            languages=frozenset(languages),
+            valid_from=valid_from,
+            valid_until=valid_until,
         )
-        for h in rows
+        for (
+            counsellor,
+            weekday,
+            start,
+            end,
+            minutes,
+            modes,
+            topics,
+            languages,
+            valid_from,
+            valid_until,
+        ) in rows
     ]
 
 
@@ -100,19 +128,23 @@ def slots_for_centre(
     """Free slots of a centre between two of its local days (inclusive)."""
     now = now or timezone.now()
     tz = centre_tz(centre)
-    windows = centre_windows(centre)
+    # Only the counsellors whose hours fit what is wanted: theirs are the bookings to load.
+    windows = [w for w in centre_windows(centre) if wanted.fits(w)]
     if not windows:
         return []
-    counsellors = {w.counsellor_id for w in windows}
+    counsellors = sorted({w.counsellor_id for w in windows})
     span_start = dt.datetime.combine(first_day, dt.time.min, tzinfo=tz) - dt.timedelta(days=1)
     span_end = dt.datetime.combine(last_day, dt.time.max, tzinfo=tz) + dt.timedelta(days=1)
     busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    # A lower bound on starts_at too (no appointment lasts a day): the database reads a range
+    # of the (counsellor, starts_at) index instead of every booking the counsellors ever had.
     taken = Appointment.objects.filter(
         counsellor_id__in=counsellors,
         status__in=LIVE,
+        starts_at__gt=span_start - dt.timedelta(days=1),
         starts_at__lt=span_end,
         ends_at__gt=span_start,
-    )
+    ).order_by()
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)
     for counsellor_id, starts, ends in taken.values_list("counsellor_id", "starts_at", "ends_at"):

@@ -134,3 +134,24 @@ def test_slots_fit_the_window_and_never_overlap(
         assert begin <= local.time() and (slot.ends_at.astimezone(tz).time() <= end)
     for a, b in itertools.pairwise(slots):
         assert a.ends_at <= b.starts_at
+
+
+@given(
+    spans=st.lists(st.tuples(st.integers(0, 600), st.integers(1, 240)), max_size=30),
+    probe=st.tuples(st.integers(0, 700), st.integers(1, 120)),
+)
+def test_the_booking_index_agrees_with_a_plain_scan(
+    spans: list[tuple[int, int]], probe: tuple[int, int]
+) -> None:
+    """Overlapping and nested bookings included: one binary search = checking each one."""
+    from perspektive.appointments.slots import _index, _overlaps
+
+    base = dt.datetime(2026, 11, 23, tzinfo=UTC)
+
+    def at(minutes: int) -> dt.datetime:
+        return base + dt.timedelta(minutes=minutes)
+
+    busy = [(at(a), at(a + length)) for a, length in spans]
+    starts, ends = at(probe[0]), at(probe[0] + probe[1])
+    expected = any(a < ends and starts < b for a, b in busy)
+    assert _overlaps(_index(busy) if busy else None, starts, ends) == expected
