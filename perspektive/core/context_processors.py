@@ -20,6 +20,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "cases": may(principal, Resource.CASE, Action.VIEW),
             "new_client": may(principal, Resource.CLIENT, Action.CREATE),
             "jobs": may(principal, Resource.JOB_OFFER, Action.VIEW),
+            # Staff who answer chats (clients hold no TRANSFER right on conversations).
+            "chat": may(principal, Resource.CONVERSATION, Action.TRANSFER),
             "appointments": may(principal, Resource.APPOINTMENT, Action.CREATE),
         }
     }
