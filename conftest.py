@@ -15,6 +15,7 @@ from perspektive.accounts.tests.factories import api_token_for
 from perspektive.cases.tests.factories import CaseFactory
 from perspektive.clients.tests.factories import ClientFactory
 from perspektive.core.authz import Role
+from perspektive.core.tests.migrated_rows import dump_migrated_rows, put_back_migrated_rows
 from perspektive.organisations.models import OrganisationKind
 from perspektive.organisations.tests.factories import OrganisationFactory, UserFactory, staff
 
@@ -35,6 +36,31 @@ def _no_network(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest)
         raise RuntimeError(f"Tests may not use the network (tried {address!r})")
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+_MIGRATED_ROWS: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """pytest-django's database set-up, then a copy of the rows the data migrations load
+    (countries, measure types, ESCO...), taken before any test can empty the tables."""
+    with django_db_blocker.unblock():
+        _MIGRATED_ROWS[:] = [dump_migrated_rows()]
+
+
+@pytest.fixture(scope="session")
+def _migrated_rows(django_db_setup: None) -> str:
+    return _MIGRATED_ROWS[0]
+
+
+@pytest.fixture
+def restore_migrated_rows(_migrated_rows: str, django_db_blocker: Any) -> Any:
+    """For transactional tests (threads, other connections): after the test empties the
+    tables, the following tests on this worker still find the countries and catalogues."""
+    yield
+    with django_db_blocker.unblock():
+        put_back_migrated_rows(_migrated_rows)
 
 
 @pytest.fixture

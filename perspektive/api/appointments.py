@@ -145,7 +145,7 @@ def list_appointments(
     if status:
         qs = qs.filter(status=status)
     if mine:
-        qs = qs.filter(counsellor=request.user)
+        qs = qs.filter(counsellor_id=request.user.pk)
     paginator = Paginator(qs, page_size)
     result = paginator.get_page(page)
     return {

@@ -15,10 +15,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.apps import apps
-from django.core import serializers
 
 from perspektive.core.authz import Role
+from perspektive.core.tests.migrated_rows import put_back_migrated_rows
 from perspektive.organisations.tests.factories import OrganisationFactory, staff
 from tests.e2e.helpers import PASSWORD, PHONE
 
@@ -47,28 +46,13 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def _migrated_rows(django_db_setup: None, django_db_blocker: Any) -> str:
-    """The rows the data migrations load (countries, measure types...), as JSON."""
-    skip = {"contenttypes.ContentType", "auth.Permission"}  # post_migrate recreates them
-    with django_db_blocker.unblock():
-        objects = [
-            obj
-            for model in apps.get_models()
-            if model._meta.managed and not model._meta.proxy and model._meta.label not in skip
-            for obj in model._default_manager.all()
-        ]
-        return serializers.serialize("json", objects)
-
-
 @pytest.fixture(autouse=True)
 def _e2e_database(transactional_db: None, live_server: Any, _migrated_rows: str) -> None:
     """The live server answers from another thread, so each test runs on a transactional
     database, which is emptied after the test: put the data migrations' rows back first.
     (pytest-django's serialized rollback cannot do it here: once Playwright's event loop
     runs in this thread, Django hands the test a new connection object without them.)"""
-    for row in serializers.deserialize("json", _migrated_rows):
-        row.save()
+    put_back_migrated_rows(_migrated_rows)
 
 
 @pytest.fixture

@@ -363,6 +363,7 @@ def test_a_hire_schedules_the_retention_reminder_which_the_worker_sends_once(
     with TestCase.captureOnCommitCallbacks(execute=True):
         hired = _move(employer_staff, application, S.APPLIED, S.OFFER, S.HIRED)
     task = DBTaskResult.objects.get(task_path__endswith="retention_reminder")
+    assert hired.hired_at is not None
     assert task.run_after == hired.hired_at + services.RETENTION_AFTER
     run_worker()
     assert mail.outbox == []  # not due yet
