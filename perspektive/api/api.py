@@ -349,3 +349,7 @@ api.add_router("/jobs", jobs_router)
 from perspektive.api.appointments import router as appointments_router  # noqa: E402
 
 api.add_router("/appointments", appointments_router)
+
+from perspektive.api.handovers import router as handovers_router  # noqa: E402
+
+api.add_router("/handovers", handovers_router)

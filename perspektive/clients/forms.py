@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from perspektive.clients.models import Client
-from perspektive.consent.models import GivenBy, Method, Purpose
+from perspektive.consent.models import GivenBy, HandoverSection, Method, Purpose
 from perspektive.core.forms import DateInput
 from perspektive.organisations.models import Organisation, OrganisationKind
 
@@ -132,11 +132,34 @@ class ConsentForm(forms.Form):
         help_text=_("Leave empty for now."),
     )
 
+    sections = forms.MultipleChoiceField(
+        label=_("What may be shared (handover only)"),
+        choices=HandoverSection.choices,
+        required=False,
+        initial=[HandoverSection.IDENTITY],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "For a transnational handover: the parts of the record the client agreed to pass "
+            "to the centre. Identity is always part of it."
+        ),
+    )
+
     def clean_given_at(self) -> dt.datetime | None:
         value = self.cleaned_data.get("given_at")
         if value and value > timezone.now():
             raise forms.ValidationError(_("Consent cannot be given in the future."))
         return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("purpose") == Purpose.HANDOVER:
+            if not data.get("sections"):
+                self.add_error(
+                    "sections", _("Choose what the client agreed to share (identity at least).")
+                )
+        else:
+            data["sections"] = None  # only handover consents name sections
+        return data
 
 
 class ConsentWithdrawForm(forms.Form):

@@ -27,6 +27,7 @@ from perspektive.core.errors import DomainError, Forbidden, NotFound
 from perspektive.core.forms import apply_error
 from perspektive.organisations.models import Organisation
 from perspektive.organisations.scoping import principal_for
+from perspektive.referrals.policy import sending_organisations
 
 
 @login_required
@@ -125,6 +126,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
             .select_related("organisation", "counsellor"),
             "can_open_case": bool(principal_for(user).grants(Resource.CASE, Action.CREATE)),
             "show_jobs": client_allows(user, client, Action.VIEW, Resource.JOB_PROFILE),
+            "can_hand_over": bool(sending_organisations(user, client)),
         },
     )
 

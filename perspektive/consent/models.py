@@ -20,6 +20,26 @@ class Purpose(models.TextChoices):
     REPORTING = "reporting", _("Use in anonymised results reporting")
 
 
+class HandoverSection(models.TextChoices):
+    """Parts of a client's record a handover consent lets pass to the receiving centre."""
+
+    IDENTITY = "identity", _("Identity: name, date of birth, sex, nationality")
+    CONTACT = "contact", _("Contact: phone and e-mail")
+    LANGUAGES = "languages", _("Languages")
+    HOUSEHOLD = "household", _("Household and children")
+    NEEDS = "needs", _("Summary of needs")
+    VULNERABILITIES = "vulnerabilities", _("Vulnerabilities")
+    JOB_PROFILE = "job_profile", _("Job profile: occupations, experience, qualifications")
+    HEALTH = "health", _("Health (special category)")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial situation (special category)")
+
+
+def order_sections(sections: list[str] | set[str]) -> list[str]:
+    """Section codes in their canonical order, without duplicates."""
+    chosen = set(sections)
+    return [code for code in HandoverSection.values if code in chosen]
+
+
 class GivenBy(models.TextChoices):
     SELF = "self", _("The client")
     GUARDIAN = "guardian", _("A parent or legal guardian")
@@ -63,6 +83,8 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     withdrawal_note = models.CharField(_("note on withdrawal"), max_length=500, blank=True)
+    # Handover consents only: which sections of the record may go to the centre.
+    sections = models.JSONField(_("sections shared"), default=list, blank=True)
 
     class Meta:
         ordering = ["-given_at", "-id"]
@@ -87,3 +109,12 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+    @property
+    def section_labels(self) -> list[str]:
+        labels = dict(HandoverSection.choices)
+        return [str(labels.get(code, code)) for code in self.sections]
+
+    def covers(self, sections: list[str]) -> bool:
+        """Whether this (handover) consent allows sharing every one of ``sections``."""
+        return set(sections) <= set(self.sections)

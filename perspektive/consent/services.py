@@ -14,7 +14,14 @@ from perspektive.audit.models import AuditAction
 from perspektive.audit.services import audit_record
 from perspektive.clients.models import Client
 from perspektive.clients.policy import access_client, client_allows
-from perspektive.consent.models import Consent, GivenBy, Method, Purpose
+from perspektive.consent.models import (
+    Consent,
+    GivenBy,
+    HandoverSection,
+    Method,
+    Purpose,
+    order_sections,
+)
 from perspektive.core.authz import Action, Resource
 from perspektive.core.errors import ConsentRequired, DomainError, Forbidden, NotFound
 from perspektive.organisations.models import Organisation
@@ -42,9 +49,27 @@ def consent_record(
     guardian_name: str = "",
     witness_name: str = "",
     given_at: dt.datetime | None = None,
+    sections: list[str] | None = None,
 ) -> Consent:
+    """Record a consent. A handover consent names the sections of the record that may go
+    to the centre (identity always among them; identity alone when ``sections`` is None);
+    no other purpose takes sections."""
     client = access_client(actor, client_id, need=Action.RECORD, resource=Resource.CONSENT)
     errors: dict[str, str] = {}
+    chosen: list[str] = []
+    if purpose == Purpose.HANDOVER:
+        given = [HandoverSection.IDENTITY.value] if sections is None else sections
+        if not isinstance(given, list | tuple) or set(given) - set(HandoverSection.values):
+            errors["sections"] = _("Unknown section.")
+            given = []
+        elif HandoverSection.IDENTITY not in given:
+            errors["sections"] = _(
+                "A handover always shares the identity section: include it, or record no "
+                "handover consent."
+            )
+        chosen = order_sections(given)
+    elif sections:
+        errors["sections"] = _("Only a handover consent names sections of the record.")
     if purpose == Purpose.REFERRAL and partner is None:
         errors["partner"] = _("A referral consent names the partner organisation.")
     if purpose != Purpose.REFERRAL and partner is not None:
@@ -71,6 +96,7 @@ def consent_record(
         notice_language=notice_language,
         given_at=given_at or timezone.now(),
         recorded_by=actor,
+        sections=chosen,
     )
     consent.full_clean()
     try:

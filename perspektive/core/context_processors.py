@@ -23,5 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             # Staff who answer chats (clients hold no TRANSFER right on conversations).
             "chat": may(principal, Resource.CONVERSATION, Action.TRANSFER),
             "appointments": may(principal, Resource.APPOINTMENT, Action.CREATE),
+            # Both sides of a handover (the client follows theirs on referrals:my_handovers).
+            "handovers": may(principal, Resource.HANDOVER, Action.CHANGE_STATUS),
         }
     }

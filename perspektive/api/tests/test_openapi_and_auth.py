@@ -48,6 +48,10 @@ ROUTES: dict[str, tuple[str, str]] = {
     "appointment_book": ("post", "/api/v1/appointments"),
     "appointment_detail": ("get", "/api/v1/appointments/{appointment_id}"),
     "appointment_outcome": ("post", "/api/v1/appointments/{appointment_id}/outcome"),
+    "handover_list": ("get", "/api/v1/handovers"),
+    "handover_create": ("post", "/api/v1/handovers"),
+    "handover_detail": ("get", "/api/v1/handovers/{handover_id}"),
+    "handover_status": ("post", "/api/v1/handovers/{handover_id}/status"),
 }
 NOT_OPERATIONS = {"openapi-json", "openapi-view", "api-root"}
 
@@ -86,6 +90,7 @@ def test_openapi_document_lists_every_route() -> None:
                 "application_id",
                 "centre_id",
                 "appointment_id",
+                "handover_id",
             )
             if "{" + k + "}" in path
         }
@@ -190,6 +195,7 @@ def test_responses_of_every_route_match_the_document(
     ]
     calls += _job_calls(client_a, centre_a, counsellor_a)
     calls += _appointment_calls(centre_a, counsellor_a)
+    calls += _handover_calls(centre_a, counsellor_a)
     seen: set[tuple[str, str]] = set()
     for method, template, url, body in calls:
         if body is None:
@@ -301,6 +307,63 @@ def _appointment_calls(centre: Any, counsellor: Any) -> list[tuple[str, str, str
             f"/api/v1/appointments/{past.pk}/outcome",
             {"status": "attended"},
         ),
+    ]
+
+
+def _handover_calls(centre: Any, counsellor: Any) -> list[tuple[str, str, str, Any]]:
+    """A return office's client handed over to the centre, every section shared (the
+    counsellor of the centre is the caller: incoming handovers, 403 on creating one)."""
+    from perspektive.core.authz import Role
+    from perspektive.organisations.models import OrganisationKind
+    from perspektive.organisations.tests.factories import OrganisationFactory, staff
+    from perspektive.referrals.tests.factories import ALL_SECTIONS, sent_handover
+
+    office = OrganisationFactory(
+        slug="ro-api", kind=OrganisationKind.RETURN_OFFICE, country_id="DE", city="Bochum"
+    )
+    sender = staff(office, Role.RETURN_COUNSELLOR)
+    person = Client.objects.create(
+        organisation=office,
+        name="Sameer Handover",
+        name_latin="Sameer Handover",
+        phone="+4915112345678",
+        languages=["ar"],
+        household_size=2,
+        health_notes="asthma",
+        target_group="migrant_germany",
+    )
+    shown = sent_handover(person, centre, sender, sections=list(ALL_SECTIONS))
+    other = Client.objects.create(
+        organisation=office, name="Amal Other", target_group="migrant_germany"
+    )
+    accepted = sent_handover(other, centre, sender)
+    one = "/api/v1/handovers/{handover_id}"
+    body = {
+        "client_id": person.pk,
+        "to_centre_id": centre.pk,
+        "planned_departure": "2031-01-01",
+    }
+    return [
+        ("get", "/api/v1/handovers", "/api/v1/handovers", None),
+        ("get", "/api/v1/handovers", "/api/v1/handovers?status=open&overdue=true", None),
+        ("get", "/api/v1/handovers", "/api/v1/handovers?status=bogus", None),
+        ("get", one, f"/api/v1/handovers/{shown.pk}", None),
+        ("get", one, "/api/v1/handovers/999999", None),
+        ("post", "/api/v1/handovers", "/api/v1/handovers", body),  # a centre: 404 or 403
+        ("post", "/api/v1/handovers", "/api/v1/handovers", {"client_id": "x"}),
+        (
+            "post",
+            one + "/status",
+            f"/api/v1/handovers/{accepted.pk}/status",
+            {"to_status": "accepted", "counsellor_id": counsellor.pk},
+        ),
+        (
+            "post",
+            one + "/status",
+            f"/api/v1/handovers/{accepted.pk}/status",
+            {"to_status": "completed"},
+        ),
+        ("get", one, f"/api/v1/handovers/{accepted.pk}", None),
     ]
 
 

@@ -37,6 +37,7 @@ def _consent_post(**overrides: Any) -> dict[str, Any]:
         "notice_version": "1",
         "notice_language": "ar",
         "given_at": "",
+        "sections": ["identity"],  # a handover consent names what may be shared
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}

@@ -370,3 +370,49 @@ def test_case_transfer_refuses_a_target_that_is_not_another_centre(
         case_services.case_transfer(actor=lead_a, case_id=case_a.pk, to_organisation=target)
     assert "to_organisation" in exc.value.message_dict
     assert row_counts() == before
+
+
+# Sections of a handover consent ---------------------------------------------------------
+
+
+def test_a_handover_consent_records_its_sections_in_order(
+    client_a: Client, counsellor_a: Any
+) -> None:
+    consent = _record(
+        counsellor_a,
+        client_a,
+        purpose=Purpose.HANDOVER,
+        sections=["health", "identity", "contact", "health"],
+    )
+    assert consent.sections == ["identity", "contact", "health"]
+    assert consent.covers(["identity", "health"]) and not consent.covers(["psychosocial"])
+
+
+def test_a_handover_consent_without_sections_shares_identity_only(
+    client_a: Client, counsellor_a: Any
+) -> None:
+    assert _record(counsellor_a, client_a, purpose=Purpose.HANDOVER).sections == ["identity"]
+
+
+@pytest.mark.parametrize(
+    ("purpose", "sections"),
+    [
+        (Purpose.HANDOVER, ["contact"]),  # identity missing
+        (Purpose.HANDOVER, []),
+        (Purpose.HANDOVER, ["identity", "bank_account"]),
+        (Purpose.HANDOVER, "identity"),
+        (Purpose.COUNSELLING, ["identity"]),  # only handovers name sections
+    ],
+)
+def test_bad_sections_are_refused_and_nothing_is_recorded(
+    client_a: Client,
+    counsellor_a: Any,
+    row_counts: Counts,
+    purpose: str,
+    sections: Any,
+) -> None:
+    before = row_counts()
+    with pytest.raises(ValidationError) as exc:
+        _record(counsellor_a, client_a, purpose=purpose, sections=sections)
+    assert "sections" in exc.value.message_dict
+    assert row_counts() == before

@@ -142,6 +142,7 @@ class Command(BaseCommand):
         self._samir(orgs)
         self._jobs(orgs, rng)
         self._appointments(orgs, rng)
+        self._handovers(orgs)
         if not options["quiet"]:
             self.stdout.write(
                 f"Demo data ready: {Client.objects.count()} clients "
@@ -611,16 +612,16 @@ class Command(BaseCommand):
             ("Layla Kareem", "+9647504445566", Mode.CHAT, Topic.PSYCHOSOCIAL),
         ]
         for offset, (name, phone, mode, topic) in zip((-2, -1, 1, 2), people, strict=True):
-            day = today + dt.timedelta(days=offset)
-            if day.weekday() in (4, 5):  # Friday, Saturday: the centre is closed
-                day += dt.timedelta(days=2)
+            on = today + dt.timedelta(days=offset)
+            if on.weekday() in (4, 5):  # Friday, Saturday: the centre is closed
+                on += dt.timedelta(days=2)
             hour = rng.choice([9, 10, 11, 13, 14])
-            start = dt.datetime.combine(day, dt.time(hour), tzinfo=tz)
+            at = dt.datetime.combine(on, dt.time(hour), tzinfo=tz)
             Appointment.objects.create(
                 centre=erbil,
                 counsellor=dilan,
-                starts_at=start,
-                ends_at=start + dt.timedelta(minutes=30),
+                starts_at=at,
+                ends_at=at + dt.timedelta(minutes=30),
                 mode=mode,
                 topic=topic,
                 language="ar",
@@ -656,3 +657,59 @@ class Command(BaseCommand):
             notice_language="ar",
             given_at=timezone.now(),
         )
+
+    def _handovers(self, orgs: dict[str, Organisation]) -> None:
+        """Journey 2-3: Samir's handover from Bochum to Erbil, sent and waiting for Dilan;
+        and another Bochum client's handover that Erbil has accepted (a case there)."""
+        from perspektive.referrals.models import Handover
+        from perspektive.referrals.services import handover_change_status, handover_create
+
+        samir = Client.objects.filter(user__email=f"samir@{DOMAIN}").first()
+        if samir is None or Handover.objects.filter(client=samir).exists():
+            return
+        keller = User.objects.get(email=f"keller@{DOMAIN}")
+        dilan = User.objects.get(email=f"dilan@{DOMAIN}")
+        erbil = orgs["centre-erbil"]
+        sections = ["identity", "contact", "languages", "needs", "job_profile"]
+        departure = timezone.localdate() + dt.timedelta(days=42)
+        other = (
+            Client.objects.filter(organisation=orgs["return-bochum"], user__isnull=True)
+            .exclude(handovers__isnull=False)
+            .order_by("id")
+            .first()
+        )
+        for client in (samir, other):
+            if client is None:
+                continue
+            consent = Consent.objects.filter(
+                client=client, purpose=Purpose.HANDOVER, withdrawn_at__isnull=True
+            ).first()
+            if consent is None:
+                Consent.objects.create(
+                    client=client,
+                    purpose=Purpose.HANDOVER,
+                    method=Method.WRITTEN,
+                    notice_version="3",
+                    notice_language="ar",
+                    given_at=timezone.now(),
+                    sections=sections,
+                )
+            elif not consent.sections:  # recorded before consents named sections
+                Consent.objects.filter(pk=consent.pk).update(sections=sections)
+            handover = handover_create(
+                actor=keller,
+                client_id=client.pk,
+                to_centre=erbil,
+                planned_departure=departure,
+                sections=sections,
+                needs_summary="Wants to work as a welder again; housing for the first months.",
+            )
+            handover_change_status(actor=keller, handover_id=handover.pk, to_status="sent")
+            if client is other:
+                handover_change_status(
+                    actor=dilan,
+                    handover_id=handover.pk,
+                    to_status="accepted",
+                    counsellor=dilan,
+                    confirm_not_duplicate=True,
+                )

@@ -1,0 +1,67 @@
+"""Background work for handovers: escalation when a centre has not answered in 7 days.
+
+``handover_change_status`` enqueues ``escalate_handover`` with ``run_after`` = sent + 7 days
+when a handover is sent. If it is still waiting then, the handover is marked escalated (an
+event in its history, "overdue" in the lists) and the centre's leads and the sender get an
+e-mail with the reference and a link, never the client's name. Sending is idempotent per
+handover and recipient (``notify(topic=...)``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.tasks import task
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from perspektive.notifications.models import Channel
+from perspektive.notifications.services import notify
+from perspektive.referrals.policy import centre_leads
+from perspektive.referrals.services import handover_escalate
+
+
+@task()
+def escalate_handover(handover_id: int, sent_at: str) -> str:
+    with transaction.atomic():
+        handover = handover_escalate(handover_id=handover_id, sent_at=sent_at)
+        if handover is None:
+            return "nothing to do"
+        url = settings.SITE_URL.rstrip("/") + reverse(
+            "referrals:detail", kwargs={"handover_id": handover.pk}
+        )
+        recipients = list(centre_leads(handover.to_centre))
+        if handover.sent_by is not None and handover.sent_by.is_active:
+            recipients.append(handover.sent_by)
+        seen: set[int] = set()
+        for user in recipients:
+            if user.pk in seen or not user.email:
+                continue
+            seen.add(user.pk)
+            language = user.preferred_language or settings.LANGUAGE_CODE
+            with translation.override(language):
+                values = {
+                    "ref": handover.reference,
+                    "centre": handover.to_centre.name,
+                    "office": handover.from_organisation.name,
+                    "url": url,
+                }
+                subject = _("Handover %(ref)s has not been answered for 7 days") % values
+                body = (
+                    _(
+                        "Handover %(ref)s from %(office)s to %(centre)s was sent 7 days ago "
+                        "and is still waiting for the centre's answer. Please accept or "
+                        "decline it: %(url)s"
+                    )
+                    % values
+                )
+            notify(
+                channel=Channel.EMAIL,
+                recipient=user.email,
+                subject=subject,
+                text=body,
+                language=language,
+                topic=f"handover:{handover.pk}:escalated:{user.pk}",
+            )
+    return "escalated"
