@@ -10,5 +10,6 @@ urlpatterns = [
     path("chat/", include("perspektive.chat.urls")),
     path("notifications/", include("perspektive.notifications.urls")),
     path("referrals/", include("perspektive.referrals.urls")),
+    path("learning/", include("perspektive.learning.urls")),
     path("api/v1/", include("perspektive.api.urls")),
 ]

@@ -86,6 +86,7 @@ TIMELINE_SOURCES = (
     "perspektive.appointments.timeline:entries_for_case",
     "perspektive.chat.timeline:entries_for_case",
     "perspektive.referrals.timeline:entries_for_case",
+    "perspektive.learning.timeline:entries_for_case",
 )
 
 

@@ -38,6 +38,9 @@ class Resource(StrEnum):
     AVAILABILITY = "availability"  # a counsellor's weekly hours and days off at a centre
     CONVERSATION = "conversation"  # a live chat between a visitor or client and a centre
     HANDOVER = "handover"  # a client handed from an office in Germany to a centre abroad
+    COURSE = "course"  # a training provider's course (pre-departure or local)
+    ENROLMENT = "enrolment"  # a client's place on a course: attendance, completion
+    REFERRAL = "referral"  # a client referred to a partner organisation for a service
 
 
 class Action(StrEnum):
@@ -96,6 +99,13 @@ _COUNSELLOR: dict[tuple[Resource, Action], Scope] = {
     (R.CONVERSATION, A.TRANSFER): S.ORGANISATION,
     (R.HANDOVER, A.VIEW): S.ORGANISATION,
     (R.HANDOVER, A.CHANGE_STATUS): S.ORGANISATION,
+    (R.COURSE, A.VIEW): S.ALL,
+    (R.ENROLMENT, A.VIEW): S.ORGANISATION,
+    (R.ENROLMENT, A.CREATE): S.ORGANISATION,
+    (R.ENROLMENT, A.CHANGE_STATUS): S.ORGANISATION,
+    (R.REFERRAL, A.VIEW): S.ORGANISATION,
+    (R.REFERRAL, A.CREATE): S.ORGANISATION,
+    (R.REFERRAL, A.CHANGE_STATUS): S.ORGANISATION,
 }
 
 MATRIX: dict[Role, dict[tuple[Resource, Action], Scope]] = {
@@ -110,6 +120,8 @@ MATRIX: dict[Role, dict[tuple[Resource, Action], Scope]] = {
         (R.CONVERSATION, A.VIEW): S.SELF,
         (R.CONVERSATION, A.UPDATE): S.SELF,
         (R.HANDOVER, A.VIEW): S.SELF,
+        (R.ENROLMENT, A.VIEW): S.SELF,
+        (R.REFERRAL, A.VIEW): S.SELF,
     },
     Role.COUNSELLOR: _COUNSELLOR,
     Role.CENTRE_LEAD: {
@@ -144,6 +156,13 @@ MATRIX: dict[Role, dict[tuple[Resource, Action], Scope]] = {
         (R.HANDOVER, A.CREATE): S.ORGANISATION,
         (R.HANDOVER, A.UPDATE): S.ORGANISATION,
         (R.HANDOVER, A.CHANGE_STATUS): S.ORGANISATION,
+        (R.COURSE, A.VIEW): S.ALL,
+        (R.ENROLMENT, A.VIEW): S.ORGANISATION,
+        (R.ENROLMENT, A.CREATE): S.ORGANISATION,
+        (R.ENROLMENT, A.CHANGE_STATUS): S.ORGANISATION,
+        (R.REFERRAL, A.VIEW): S.ORGANISATION,
+        (R.REFERRAL, A.CREATE): S.ORGANISATION,
+        (R.REFERRAL, A.CHANGE_STATUS): S.ORGANISATION,
     },
     Role.SCOUT: {
         (R.CLIENT, A.VIEW): S.ORGANISATION,
@@ -156,9 +175,22 @@ MATRIX: dict[Role, dict[tuple[Resource, Action], Scope]] = {
         (R.HANDOVER, A.CREATE): S.ORGANISATION,
         (R.HANDOVER, A.UPDATE): S.ORGANISATION,
         (R.HANDOVER, A.CHANGE_STATUS): S.ORGANISATION,
+        (R.COURSE, A.VIEW): S.ALL,
+        (R.ENROLMENT, A.VIEW): S.ORGANISATION,
+        (R.ENROLMENT, A.CREATE): S.ORGANISATION,
+        (R.ENROLMENT, A.CHANGE_STATUS): S.ORGANISATION,
     },
     Role.PARTNER_STAFF: {
         (R.ORGANISATION, A.VIEW): S.ORGANISATION,
+        # Training providers: their own courses and the enrolments on them.
+        (R.COURSE, A.VIEW): S.ALL,
+        (R.COURSE, A.CREATE): S.ORGANISATION,
+        (R.COURSE, A.UPDATE): S.ORGANISATION,
+        (R.ENROLMENT, A.VIEW): S.ORGANISATION,
+        (R.ENROLMENT, A.RECORD): S.ORGANISATION,
+        # Civil-society partners: referrals to them, only while consent and referral stand.
+        (R.REFERRAL, A.VIEW): S.ORGANISATION,
+        (R.REFERRAL, A.RECORD): S.ORGANISATION,
     },
     Role.EMPLOYER: {
         (R.ORGANISATION, A.VIEW): S.ORGANISATION,

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "perspektive.appointments",
     "perspektive.chat",
     "perspektive.referrals",
+    "perspektive.learning",
     "perspektive.api",
 ]
 

@@ -29,6 +29,7 @@ from perspektive.jobs.models import (
     JobSeekerProfile,
     Occupation,
 )
+from perspektive.learning.tests import walk as learning_walk
 from perspektive.organisations.models import OrganisationKind
 from perspektive.organisations.tests.factories import OrganisationFactory
 from perspektive.referrals.tests import walk as referrals_walk
@@ -257,7 +258,7 @@ API_METHODS = {
 # Apps keep their part of the walk next to their code (``<app>/tests/walk.py``): routes,
 # public pages and writes, the objects of centre A they point at, markers that must not
 # leak, and a snapshot that must not change.
-EXTENSIONS = (appointments_walk, chat_walk, referrals_walk)
+EXTENSIONS = (appointments_walk, chat_walk, referrals_walk, learning_walk)
 for _ext in EXTENSIONS:
     ROUTES.update(_ext.ROUTES)
     PUBLIC_WRITES |= _ext.PUBLIC_WRITES
