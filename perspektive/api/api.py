@@ -353,3 +353,11 @@ api.add_router("/appointments", appointments_router)
 from perspektive.api.handovers import router as handovers_router  # noqa: E402
 
 api.add_router("/handovers", handovers_router)
+
+from perspektive.api.partner_referrals import router as partner_referrals_router  # noqa: E402
+
+api.add_router("/referrals", partner_referrals_router)
+
+from perspektive.api.learning import router as learning_router  # noqa: E402
+
+api.add_router("/learning", learning_router)

@@ -133,14 +133,14 @@ class ConsentForm(forms.Form):
     )
 
     sections = forms.MultipleChoiceField(
-        label=_("What may be shared (handover only)"),
+        label=_("What may be shared (handover and referral)"),
         choices=HandoverSection.choices,
         required=False,
         initial=[HandoverSection.IDENTITY],
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
-            "For a transnational handover: the parts of the record the client agreed to pass "
-            "to the centre. Identity is always part of it."
+            "For a transnational handover or a referral to a partner: the parts of the record "
+            "the client agreed to pass on. Identity is always part of it."
         ),
     )
 
@@ -152,13 +152,13 @@ class ConsentForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("purpose") == Purpose.HANDOVER:
+        if data.get("purpose") in (Purpose.HANDOVER, Purpose.REFERRAL):
             if not data.get("sections"):
                 self.add_error(
                     "sections", _("Choose what the client agreed to share (identity at least).")
                 )
         else:
-            data["sections"] = None  # only handover consents name sections
+            data["sections"] = None  # only handover and referral consents name sections
         return data
 
 

@@ -83,7 +83,8 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     withdrawal_note = models.CharField(_("note on withdrawal"), max_length=500, blank=True)
-    # Handover consents only: which sections of the record may go to the centre.
+    # Handover and referral consents only: which sections of the record may go to the
+    # centre, or the partner may see.
     sections = models.JSONField(_("sections shared"), default=list, blank=True)
 
     class Meta:

@@ -52,24 +52,24 @@ def consent_record(
     sections: list[str] | None = None,
 ) -> Consent:
     """Record a consent. A handover consent names the sections of the record that may go
-    to the centre (identity always among them; identity alone when ``sections`` is None);
-    no other purpose takes sections."""
+    to the centre, a referral consent those the partner may see (identity always among
+    them; identity alone when ``sections`` is None); no other purpose takes sections."""
     client = access_client(actor, client_id, need=Action.RECORD, resource=Resource.CONSENT)
     errors: dict[str, str] = {}
     chosen: list[str] = []
-    if purpose == Purpose.HANDOVER:
+    if purpose in (Purpose.HANDOVER, Purpose.REFERRAL):
         given = [HandoverSection.IDENTITY.value] if sections is None else sections
         if not isinstance(given, list | tuple) or set(given) - set(HandoverSection.values):
             errors["sections"] = _("Unknown section.")
             given = []
         elif HandoverSection.IDENTITY not in given:
             errors["sections"] = _(
-                "A handover always shares the identity section: include it, or record no "
-                "handover consent."
+                "A handover or referral always shares the identity section: include it, or "
+                "record no such consent."
             )
         chosen = order_sections(given)
     elif sections:
-        errors["sections"] = _("Only a handover consent names sections of the record.")
+        errors["sections"] = _("Only a handover or referral consent names sections of the record.")
     if purpose == Purpose.REFERRAL and partner is None:
         errors["partner"] = _("A referral consent names the partner organisation.")
     if purpose != Purpose.REFERRAL and partner is not None:

@@ -14,6 +14,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     principal = principal_for(user)
+    url_name = getattr(getattr(request, "resolver_match", None), "url_name", "") or ""
     return {
         "nav": {
             "clients": may(principal, Resource.CLIENT, Action.VIEW),
@@ -24,6 +25,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "chat": may(principal, Resource.CONVERSATION, Action.TRANSFER),
             "appointments": may(principal, Resource.APPOINTMENT, Action.CREATE),
             # Both sides of a handover (the client follows theirs on referrals:my_handovers).
+            # Partner referrals live in the referrals app beside handovers: which tab is lit.
+            "partner_page": "referral" in url_name or "partner" in url_name,
             "handovers": may(principal, Resource.HANDOVER, Action.CHANGE_STATUS),
+            "courses": may(principal, Resource.COURSE, Action.VIEW) and not principal.is_client,
+            # Partner referrals: the referring side and the partners' staff (not clients).
+            "referrals": may(principal, Resource.REFERRAL, Action.CHANGE_STATUS)
+            or may(principal, Resource.REFERRAL, Action.RECORD),
         }
     }

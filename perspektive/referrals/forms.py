@@ -11,7 +11,13 @@ from perspektive.cases.models import Vulnerability
 from perspektive.consent.models import HandoverSection
 from perspektive.core.forms import DateInput
 from perspektive.organisations.models import Organisation
-from perspektive.referrals.models import HandoverStatus
+from perspektive.referrals.models import (
+    HandoverStatus,
+    PartnerService,
+    ReferralStatus,
+    ServiceDomain,
+)
+from perspektive.referrals.partners import PARTNER_KINDS, REFERRAL_SECTIONS
 from perspektive.referrals.policy import centre_counsellors, receiving_centres
 
 OPTIONAL_SECTIONS = [(c, label) for c, label in HandoverSection.choices if c != "identity"]
@@ -156,3 +162,150 @@ class ListFilterForm(forms.Form):
         choices=[("", _("All")), ("open", _("All open")), *HandoverStatus.choices],
     )
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+
+
+# Partner referrals ------------------------------------------------------------------------
+
+
+def _client_languages() -> list[tuple[str, Any]]:
+    from perspektive.clients.forms import CLIENT_LANGUAGES
+
+    return list(CLIENT_LANGUAGES)
+
+
+class PartnerServiceForm(forms.Form):
+    domain = forms.ChoiceField(label=_("Domain"), choices=ServiceDomain.choices)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), required=False, choices=_client_languages, widget=forms.SelectMultiple
+    )
+    contact_phone = forms.CharField(
+        label=_("Contact phone"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"dir": "ltr", "type": "tel"}),
+    )
+    contact_email = forms.EmailField(
+        label=_("Contact e-mail"), required=False, widget=forms.EmailInput(attrs={"dir": "ltr"})
+    )
+    is_active = forms.BooleanField(label=_("Offered at the moment"), required=False, initial=True)
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.organisation.name} · {obj.get_domain_display()} ({obj.organisation.city})"
+
+
+REFERRAL_OPTIONAL_SECTIONS = [
+    (c, label) for c, label in HandoverSection.choices if c in REFERRAL_SECTIONS and c != "identity"
+]
+
+
+class ReferralForm(forms.Form):
+    service = ServiceChoiceField(label=_("Partner and service"), queryset=None)
+    deadline = forms.DateField(
+        label=_("Answer and outcome due"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty for 7 days from today."),
+    )
+    sections = forms.MultipleChoiceField(
+        label=_("Share with the partner"),
+        choices=REFERRAL_OPTIONAL_SECTIONS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The name is always shared. The client's referral consent for this partner must "
+            "cover every section chosen here."
+        ),
+    )
+    note = forms.CharField(
+        label=_("Note for the partner"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+        help_text=_("Shown only if “Summary of needs” is shared."),
+    )
+
+    def __init__(self, *args: Any, country: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["service"]
+        assert isinstance(field, forms.ModelChoiceField)
+        qs = PartnerService.objects.filter(
+            is_active=True, organisation__is_active=True, organisation__kind__in=PARTNER_KINDS
+        ).select_related("organisation")
+        if country:
+            qs = qs.filter(organisation__country_id=country)
+        field.queryset = qs.order_by("organisation__name", "domain")
+
+
+REFERRAL_ACTIONS: dict[str, tuple[Any, Any]] = {
+    ReferralStatus.ACCEPTED: (_("Accept"), _("Accept the referral")),
+    ReferralStatus.DECLINED: (_("Decline"), _("Decline")),
+    ReferralStatus.COMPLETED: (_("Service provided"), _("Record: completed")),
+    ReferralStatus.FAILED: (_("Not successful"), _("Record: not successful")),
+    ReferralStatus.REVOKED: (_("Revoke"), _("Revoke the referral")),
+}
+
+
+class ReferralStatusForm(forms.Form):
+    to_status = forms.ChoiceField(choices=ReferralStatus.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+    )
+
+    def __init__(self, *args: Any, action: str | None = None, **kwargs: Any) -> None:
+        if action is not None:
+            kwargs.setdefault("auto_id", f"id_{action}_%s")
+            kwargs.setdefault("initial", {}).setdefault("to_status", action)
+        super().__init__(*args, **kwargs)
+        action = action or self.data.get("to_status", "")
+        if action == ReferralStatus.DECLINED:
+            self.fields["reason"].required = True
+            self.fields["reason"].label = _("Why does the partner decline?")
+        elif action in (ReferralStatus.COMPLETED, ReferralStatus.FAILED):
+            self.fields["reason"].label = _("Outcome (no details of health or the like)")
+        elif action in (ReferralStatus.ACCEPTED, ReferralStatus.REVOKED):
+            del self.fields["reason"]
+
+
+class ReferralFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), ("open", _("All open")), *ReferralStatus.choices],
+    )
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+
+
+class DirectoryFilterForm(forms.Form):
+    country: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Country"), required=False, queryset=None, to_field_name="code"
+    )
+    domain = forms.ChoiceField(
+        label=_("Domain"), required=False, choices=[("", _("All")), *ServiceDomain.choices]
+    )
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from perspektive.core.models import Country
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["country"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            Country.objects.filter(organisation__partner_services__is_active=True)
+            .distinct()
+            .order_by("name")
+        )
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = [("", _("All")), *_client_languages()]

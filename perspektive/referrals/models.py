@@ -178,3 +178,186 @@ class HandoverEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+# Partner referrals ------------------------------------------------------------------------
+# A client referred by a counselling organisation to a civil-society partner for one
+# service. The partner sees only the consented sections of the record, read at view time,
+# and nothing once the referral is revoked or the client's referral consent withdrawn.
+
+
+class ServiceDomain(models.TextChoices):
+    HOUSING = "housing", _("Housing")
+    HEALTH = "health", _("Health")
+    SCHOOLING = "schooling", _("Schooling")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial support")
+    LEGAL = "legal", _("Legal aid")
+    FINANCE = "finance", _("Finance")
+    TRAINING = "training", _("Training")
+    EMPLOYMENT = "employment", _("Employment")
+
+
+class PartnerService(TimeStamped):
+    """A service a partner organisation offers, in the directory of its country."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="partner_services",
+        verbose_name=_("organisation"),
+    )
+    domain = models.CharField(_("domain"), max_length=16, choices=ServiceDomain.choices)
+    description = models.TextField(_("description"), max_length=1000, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["organisation__name", "domain", "id"]
+        verbose_name = _("partner service")
+        verbose_name_plural = _("partner services")
+        indexes = [models.Index(fields=["domain", "is_active"], name="partnerservice_domain")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.domain}"
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", pgettext_lazy("referral", "Sent, waiting for the partner")
+    ACCEPTED = "accepted", pgettext_lazy("referral", "Accepted by the partner")
+    DECLINED = "declined", pgettext_lazy("referral", "Declined by the partner")
+    COMPLETED = "completed", pgettext_lazy("referral", "Completed")
+    FAILED = "failed", pgettext_lazy("referral", "Not successful")
+    REVOKED = "revoked", pgettext_lazy("referral", "Revoked")
+
+
+REFERRAL_FINAL = (
+    ReferralStatus.DECLINED,
+    ReferralStatus.COMPLETED,
+    ReferralStatus.FAILED,
+    ReferralStatus.REVOKED,
+)
+REFERRAL_OPEN = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
+
+
+class ReferralEventKind(models.TextChoices):
+    STATUS = "status", _("Status changed")
+    OVERDUE = "overdue", _("Deadline passed: reminder sent")
+
+
+class Referral(TimeStamped):
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.PROTECT,
+        related_name="partner_referrals",
+        verbose_name=_("client"),
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="partner_referrals",
+        verbose_name=_("case"),
+    )
+    from_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
+        verbose_name=_("from"),
+    )
+    partner = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+        verbose_name=_("partner"),
+    )
+    service = models.ForeignKey(
+        PartnerService,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("service"),
+    )
+    domain = models.CharField(_("domain"), max_length=16, choices=ServiceDomain.choices)
+    note = models.TextField(_("note for the partner"), max_length=2000, blank=True)
+    sections = models.JSONField(_("sections shared"), default=list)
+    deadline = models.DateField(_("answer and outcome due"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    consent = models.ForeignKey(
+        "consent.Consent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("consent"),
+    )
+    decline_reason = models.CharField(_("reason for declining"), max_length=500, blank=True)
+    outcome_note = models.CharField(_("outcome"), max_length=500, blank=True)
+    measure = models.ForeignKey(
+        "cases.Measure",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("measure in the plan"),
+    )
+    overdue_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="referral_declined_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["partner", "status"], name="referral_partner_status"),
+            models.Index(fields=["from_organisation", "status"], name="referral_from_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"R-{self.pk:06d}" if self.pk else ""
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in REFERRAL_FINAL
+
+    @property
+    def section_labels(self) -> list[str]:
+        labels = dict(Section.choices)
+        return [str(labels.get(code, code)) for code in self.sections]
+
+
+class ReferralEvent(models.Model):
+    """One step in a referral's history, shown to both sides."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(
+        max_length=16, choices=ReferralEventKind.choices, default=ReferralEventKind.STATUS
+    )
+    from_status = models.CharField(max_length=16, choices=ReferralStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=ReferralStatus.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"

@@ -87,6 +87,8 @@ def shared_data(handover: Handover) -> Shared | None:
         if section in handover.sections:
             for name in names:
                 shared.fields[name] = getattr(source, name)
+    if "name_latin" in shared.fields and not source.name_latin_given:
+        shared.fields["name_latin"] = ""  # only the automatic skeleton: nothing to show
     if HandoverSection.NEEDS in handover.sections:
         shared.needs_summary = handover.needs_summary
     if HandoverSection.VULNERABILITIES in handover.sections:

@@ -65,3 +65,53 @@ def escalate_handover(handover_id: int, sent_at: str) -> str:
                 topic=f"handover:{handover.pk}:escalated:{user.pk}",
             )
     return "escalated"
+
+
+@task()
+def remind_referral(referral_id: int, deadline: str) -> str:
+    """A partner referral still open after its deadline: marked overdue, and the partner's
+    staff and the referring counsellor get an e-mail (reference and link, no name)."""
+    from perspektive.referrals.partners import partner_staff_of, referral_mark_overdue
+
+    with transaction.atomic():
+        referral = referral_mark_overdue(referral_id=referral_id, deadline=deadline)
+        if referral is None:
+            return "nothing to do"
+        url = settings.SITE_URL.rstrip("/") + reverse(
+            "referrals:referral_detail", kwargs={"referral_id": referral.pk}
+        )
+        recipients = list(partner_staff_of(referral.partner))
+        if referral.created_by is not None and referral.created_by.is_active:
+            recipients.append(referral.created_by)
+        seen: set[int] = set()
+        for user in recipients:
+            if user.pk in seen or not user.email:
+                continue
+            seen.add(user.pk)
+            language = user.preferred_language or settings.LANGUAGE_CODE
+            with translation.override(language):
+                values = {
+                    "ref": referral.reference,
+                    "partner": referral.partner.name,
+                    "office": referral.from_organisation.name,
+                    "deadline": referral.deadline.isoformat(),
+                    "url": url,
+                }
+                subject = _("Referral %(ref)s is past its deadline") % values
+                body = (
+                    _(
+                        "Referral %(ref)s from %(office)s to %(partner)s was due on "
+                        "%(deadline)s and has no outcome yet. Please answer it or record "
+                        "the outcome: %(url)s"
+                    )
+                    % values
+                )
+            notify(
+                channel=Channel.EMAIL,
+                recipient=user.email,
+                subject=subject,
+                text=body,
+                language=language,
+                topic=f"referral:{referral.pk}:overdue:{user.pk}",
+            )
+    return "reminded"

@@ -52,6 +52,15 @@ ROUTES: dict[str, tuple[str, str]] = {
     "handover_create": ("post", "/api/v1/handovers"),
     "handover_detail": ("get", "/api/v1/handovers/{handover_id}"),
     "handover_status": ("post", "/api/v1/handovers/{handover_id}/status"),
+    "partner_service_list": ("get", "/api/v1/referrals/partners"),
+    "referral_list": ("get", "/api/v1/referrals"),
+    "referral_create": ("post", "/api/v1/referrals"),
+    "referral_detail": ("get", "/api/v1/referrals/{referral_id}"),
+    "referral_status": ("post", "/api/v1/referrals/{referral_id}/status"),
+    "course_list": ("get", "/api/v1/learning/courses"),
+    "course_detail": ("get", "/api/v1/learning/courses/{course_id}"),
+    "enrolment_list": ("get", "/api/v1/learning/enrolments"),
+    "enrolment_create": ("post", "/api/v1/learning/enrolments"),
 }
 NOT_OPERATIONS = {"openapi-json", "openapi-view", "api-root"}
 
@@ -91,6 +100,8 @@ def test_openapi_document_lists_every_route() -> None:
                 "centre_id",
                 "appointment_id",
                 "handover_id",
+                "referral_id",
+                "course_id",
             )
             if "{" + k + "}" in path
         }
@@ -196,6 +207,8 @@ def test_responses_of_every_route_match_the_document(
     calls += _job_calls(client_a, centre_a, counsellor_a)
     calls += _appointment_calls(centre_a, counsellor_a)
     calls += _handover_calls(centre_a, counsellor_a)
+    calls += _partner_referral_calls(client_a, counsellor_a)
+    calls += _learning_calls(client_a)
     seen: set[tuple[str, str]] = set()
     for method, template, url, body in calls:
         if body is None:
@@ -367,6 +380,55 @@ def _handover_calls(centre: Any, counsellor: Any) -> list[tuple[str, str, str, A
     ]
 
 
+def _partner_referral_calls(client: Any, counsellor: Any) -> list[tuple[str, str, str, Any]]:
+    """Client A referred to an NGO in Erbil by the counsellor (the caller: the referring
+    side), the referral revoked at the end."""
+    from perspektive.organisations.models import OrganisationKind
+    from perspektive.organisations.tests.factories import OrganisationFactory
+    from perspektive.referrals.tests.factories import partner_service, referral_consent
+
+    ngo = OrganisationFactory(
+        slug="ngo-api", kind=OrganisationKind.CIVIL_SOCIETY, country_id="IQ", city="Erbil"
+    )
+    service = partner_service(ngo, "housing")
+    referral_consent(client, ngo)
+    one = "/api/v1/referrals/{referral_id}"
+    body = {"client_id": client.pk, "service_id": service.pk, "sections": ["contact", "needs"]}
+    first = api_post_json(counsellor, "/api/v1/referrals", body)
+    return [
+        ("get", "/api/v1/referrals/partners", "/api/v1/referrals/partners?country=IQ", None),
+        ("get", "/api/v1/referrals/partners", "/api/v1/referrals/partners?domain=bogus", None),
+        ("get", "/api/v1/referrals", "/api/v1/referrals?status=open&overdue=true", None),
+        ("get", "/api/v1/referrals", "/api/v1/referrals?status=bogus", None),
+        ("post", "/api/v1/referrals", "/api/v1/referrals", {**body, "note": "For the partner"}),
+        ("post", "/api/v1/referrals", "/api/v1/referrals", {**body, "sections": ["bank"]}),
+        ("post", "/api/v1/referrals", "/api/v1/referrals", {"client_id": "x"}),
+        ("get", one, f"/api/v1/referrals/{first['id']}", None),
+        ("get", one, "/api/v1/referrals/999999", None),
+        (
+            "post",
+            one + "/status",
+            f"/api/v1/referrals/{first['id']}/status",
+            {"to_status": "accepted"},
+        ),  # the partner's step: 403
+        (
+            "post",
+            one + "/status",
+            f"/api/v1/referrals/{first['id']}/status",
+            {"to_status": "revoked"},
+        ),
+    ]
+
+
+def api_post_json(user: Any, url: str, body: Any) -> Any:
+    raw = api_token_for(user)
+    response = HttpClient(HTTP_AUTHORIZATION=f"Bearer {raw}").post(
+        url, body, content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
 def api_get_json(user: Any, url: str) -> Any:
     raw = api_token_for(user)
     response = HttpClient(HTTP_AUTHORIZATION=f"Bearer {raw}").get(url)
@@ -455,3 +517,25 @@ def test_a_valid_token_acts_as_its_user_and_marks_its_use(
     token.refresh_from_db()
     assert token.last_used_at is not None
     assert timezone.now() - token.last_used_at < dt.timedelta(minutes=1)
+
+
+def _learning_calls(client: Any) -> list[tuple[str, str, str, Any]]:
+    """A published course with two places: client A takes one, the second call refuses a
+    second live enrolment (409), a draft course is not found."""
+    from perspektive.learning.tests.factories import CourseFactory
+
+    course = CourseFactory(capacity=2)
+    draft = CourseFactory(provider=course.provider, status="draft")
+    one = "/api/v1/learning/courses/{course_id}"
+    enrolments = "/api/v1/learning/enrolments"
+    body = {"client_id": client.pk, "course_id": course.pk}
+    return [
+        ("get", "/api/v1/learning/courses", "/api/v1/learning/courses?trade=metalwork", None),
+        ("get", "/api/v1/learning/courses", "/api/v1/learning/courses?trade=cooking", None),
+        ("get", one, f"/api/v1/learning/courses/{course.pk}", None),
+        ("get", one, f"/api/v1/learning/courses/{draft.pk}", None),
+        ("post", enrolments, enrolments, body),
+        ("post", enrolments, enrolments, body),
+        ("post", enrolments, enrolments, {"client_id": client.pk}),
+        ("get", enrolments, f"{enrolments}?client_id={client.pk}", None),
+    ]

@@ -66,3 +66,45 @@ def sent_handover(client: Any, to_centre: Any, sender: Any, **kwargs: Any) -> Ha
         handover_consent(client)
     handover = HandoverFactory(client=client, to_centre=to_centre, **kwargs)
     return handover_change_status(actor=sender, handover_id=handover.pk, to_status="sent")
+
+
+# Partner referrals ------------------------------------------------------------------------
+
+
+def partner_service(organisation: Any, domain: str = "housing", **kwargs: Any) -> Any:
+    from perspektive.referrals.models import PartnerService
+
+    values: dict[str, Any] = {
+        "description": "Shelter and rent support for returnees",
+        "languages": ["ar", "ku"],
+        "contact_phone": "+9647705550101",
+        "contact_email": "help@partner.example.org",
+    }
+    values.update(kwargs)
+    return PartnerService.objects.create(organisation=organisation, domain=domain, **values)
+
+
+def referral_consent(client: Any, partner: Any, sections: list[str] | None = None) -> Any:
+    """The client's consent to referrals to ``partner``, in force."""
+    return ConsentFactory(
+        client=client,
+        purpose=Purpose.REFERRAL,
+        partner=partner,
+        notice_version="1",
+        sections=sections
+        if sections is not None
+        else ["identity", "contact", "languages", "household", "needs"],
+    )
+
+
+def sent_referral(client: Any, service: Any, sender: Any, **kwargs: Any) -> Any:
+    """A referral sent through the service (the consent recorded first if missing)."""
+    from perspektive.referrals.partners import referral_create
+
+    if not client.consents.filter(
+        purpose=Purpose.REFERRAL, partner=service.organisation, withdrawn_at__isnull=True
+    ).exists():
+        referral_consent(client, service.organisation)
+    kwargs.setdefault("sections", ["contact", "needs"])
+    kwargs.setdefault("note", "Family of four needs a flat before winter")
+    return referral_create(actor=sender, client_id=client.pk, service=service, **kwargs)

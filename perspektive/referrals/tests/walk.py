@@ -17,8 +17,19 @@ from perspektive.clients.tests.factories import ClientFactory
 from perspektive.core.authz import Role
 from perspektive.organisations.models import OrganisationKind
 from perspektive.organisations.tests.factories import OrganisationFactory, staff
-from perspektive.referrals.models import Handover, HandoverEvent
-from perspektive.referrals.tests.factories import HandoverFactory, handover_consent
+from perspektive.referrals.models import (
+    Handover,
+    HandoverEvent,
+    PartnerService,
+    Referral,
+    ReferralEvent,
+)
+from perspektive.referrals.tests.factories import (
+    HandoverFactory,
+    handover_consent,
+    partner_service,
+    referral_consent,
+)
 
 Objects = dict[str, Any]
 
@@ -55,8 +66,37 @@ ROUTES: dict[str, tuple[Callable[[Objects], dict[str, Any]], Callable[[Objects],
         lambda o: {"handover_id": o["handover"].pk},
         lambda o: {"to_status": "declined", "reason": "injected"},
     ),
+    # Partner referrals: centre A's client referred to a partner that is not the outsider.
+    "referrals:partner_directory": (lambda o: {}, None),
+    "referrals:partner_service_create": (lambda o: {}, lambda o: {"domain": "legal"}),
+    "referrals:partner_service_edit": (
+        lambda o: {"service_id": o["walk_service"].pk},
+        lambda o: {"domain": "legal", "description": "injected"},
+    ),
+    "referrals:referral_list": (lambda o: {}, None),
+    "referrals:referral_create": (
+        lambda o: {"client_id": o["client"].pk},
+        lambda o: {"service": o["walk_service"].pk, "sections": ["contact"]},
+    ),
+    "referrals:referral_detail": (lambda o: {"referral_id": o["referral"].pk}, None),
+    "referrals:referral_status": (
+        lambda o: {"referral_id": o["referral"].pk},
+        lambda o: {"to_status": "revoked"},
+    ),
+    "api:partner_service_list": (lambda o: {}, None),
+    "api:referral_list": (lambda o: {}, None),
+    "api:referral_create": (
+        lambda o: {},
+        lambda o: {"client_id": o["client"].pk, "service_id": o["walk_service"].pk},
+    ),
+    "api:referral_detail": (lambda o: {"referral_id": o["referral"].pk}, None),
+    "api:referral_status": (
+        lambda o: {"referral_id": o["referral"].pk},
+        lambda o: {"to_status": "revoked"},
+    ),
 }
-PUBLIC_WRITES: set[str] = set()
+# Partner staff keep their own organisation's services (never another's: the snapshot).
+PUBLIC_WRITES: set[str] = {"referrals:partner_service_create"}
 PUBLIC_PAGES: set[str] = set()
 API_METHODS: dict[str, str] = {}
 
@@ -89,11 +129,36 @@ def objects(o: Objects) -> Objects:
     )
     other = ClientFactory(organisation=office, name="Draft Marker Person")
     draft = HandoverFactory(client=other, to_centre=o["centre"], needs_summary="Draft marker")
+    ngo = OrganisationFactory(
+        name="Walk NGO",
+        slug="walk-ngo",
+        kind=OrganisationKind.CIVIL_SOCIETY,
+        country_id="IQ",
+        city="Erbil",
+    )
+    staff(ngo, Role.PARTNER_STAFF, name="Walk Partner")
+    service = partner_service(ngo, "housing")
+    # Written directly: the walk asserts that client A has no audit rows at all.
+    referral = Referral.objects.create(
+        client=o["client"],
+        case=o["case"],
+        from_organisation=o["centre"],
+        partner=ngo,
+        service=service,
+        domain=service.domain,
+        note="Referral note marker",
+        sections=["identity", "contact", "needs"],
+        deadline=timezone.localdate() - dt.timedelta(days=2),
+        consent=referral_consent(o["client"], ngo),
+    )
+    ReferralEvent.objects.create(referral=referral, to_status="sent")
     return {
         "handover_client": client,
         "handover": handover,
         "draft_handover": draft,
         "handover_sender": sender,
+        "walk_service": service,
+        "referral": referral,
     }
 
 
@@ -104,6 +169,7 @@ def markers(o: Objects) -> list[str]:
         "Handover needs marker text",
         "Draft Marker Person",
         "Draft marker",
+        "Referral note marker",
     ]
 
 
@@ -116,4 +182,15 @@ def snapshot(o: Objects) -> tuple[Any, ...]:
         ),
         HandoverEvent.objects.count(),
         type(o["handover_client"]).objects.filter(organisation=o["centre"]).count(),
+        tuple(
+            Referral.objects.order_by("id").values_list(
+                "id", "status", "partner_id", "deadline", "decline_reason", "outcome_note"
+            )
+        ),
+        ReferralEvent.objects.count(),
+        tuple(
+            PartnerService.objects.filter(pk=o["walk_service"].pk).values_list(
+                "domain", "description", "is_active"
+            )
+        ),
     )

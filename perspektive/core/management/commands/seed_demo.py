@@ -143,6 +143,8 @@ class Command(BaseCommand):
         self._jobs(orgs, rng)
         self._appointments(orgs, rng)
         self._handovers(orgs)
+        self._partner_referrals(orgs)
+        self._courses(orgs)
         if not options["quiet"]:
             self.stdout.write(
                 f"Demo data ready: {Client.objects.count()} clients "
@@ -215,6 +217,7 @@ class Command(BaseCommand):
             ("keller", "Sabine Keller", "de", "return-bochum", Role.RETURN_COUNSELLOR),
             ("yilmaz", "Murat Yilmaz", "de", "scouts-nrw", Role.SCOUT),
             ("ngo.erbil", "Shilan Rasul", "en", "ngo-erbil", Role.PARTNER_STAFF),
+            ("trainer.essen", "Jörg Brandt", "de", "training-essen", Role.PARTNER_STAFF),
             ("hoxha", "Artan Hoxha", "sq", "employer-tirana", Role.EMPLOYER),
             ("manager", "Jana Weber", "de", "programme-hq", Role.PROGRAMME_MANAGER),
         ]
@@ -632,6 +635,52 @@ class Command(BaseCommand):
                 status=AppointmentStatus.BOOKED,
             )
 
+    def _courses(self, orgs: dict[str, Organisation]) -> None:
+        """Journey 2: courses of the training provider in Essen; Samir has a place on the
+        two-week metalwork course."""
+        from perspektive.jobs.models import Occupation
+        from perspektive.learning.models import Course, Enrolment
+
+        provider = orgs["training-essen"]
+        start = timezone.localdate() + dt.timedelta(days=10)
+        courses = [
+            ("Metalwork and welding basics", "metalwork", "metal drawing machine operator", 10),
+            ("Painting and decorating", "painting", None, 8),
+            ("Electrical installation basics", "electronics", None, 10),
+        ]
+        made: dict[str, Course] = {}
+        for title, trade, occupation, sessions in courses:
+            made[trade], _ = Course.objects.get_or_create(
+                provider=provider,
+                title=title,
+                defaults={
+                    "trade": trade,
+                    "occupation": Occupation.objects.filter(label=occupation).first()
+                    if occupation
+                    else None,
+                    "language": "de",
+                    "location": "Altendorfer Str. 3",
+                    "city": "Essen",
+                    "country_id": "DE",
+                    "first_day": start,
+                    "last_day": start + dt.timedelta(days=11),
+                    "sessions": sessions,
+                    "capacity": 12,
+                    "status": "published",
+                },
+            )
+        samir = Client.objects.filter(user__email=f"samir@{DOMAIN}").first()
+        if samir is not None and not Enrolment.objects.filter(client=samir).exists():
+            Enrolment.objects.create(
+                course=made["metalwork"],
+                client=samir,
+                status="enrolled",
+                requested_at=timezone.now(),
+                enrolled_at=timezone.now(),
+                enrolled_by=User.objects.filter(email=f"keller@{DOMAIN}").first(),
+                enrolled_by_organisation=samir.organisation,
+            )
+
     def _samir(self, orgs: dict[str, Organisation]) -> None:
         """Samir from the journeys: registered in Bochum, a client login of his own."""
         user = self._user(f"samir@{DOMAIN}", "سمير الجبوري", "ar")
@@ -713,4 +762,66 @@ class Command(BaseCommand):
                     to_status="accepted",
                     counsellor=dilan,
                     confirm_not_duplicate=True,
+                )
+
+    def _partner_referrals(self, orgs: dict[str, Organisation]) -> None:
+        """Journey: the NGO in Erbil offers housing and psychosocial support; Dilan has
+        referred one client (sent, waiting for Shilan) and another (completed)."""
+        from perspektive.referrals.models import PartnerService, Referral
+        from perspektive.referrals.partners import referral_change_status, referral_create
+
+        ngo, erbil = orgs["ngo-erbil"], orgs["centre-erbil"]
+        services = {}
+        for domain, description, languages in (
+            ("housing", "Temporary shelter and help with the first rent", ["ar", "ku"]),
+            ("psychosocial", "Individual and group psychosocial support", ["ar", "ku", "en"]),
+        ):
+            services[domain], _created = PartnerService.objects.get_or_create(
+                organisation=ngo,
+                domain=domain,
+                defaults={
+                    "description": description,
+                    "languages": languages,
+                    "contact_phone": "+9647500000100",
+                    "contact_email": f"ngo.erbil@{DOMAIN}",
+                },
+            )
+        if Referral.objects.filter(from_organisation=erbil, partner=ngo).exists():
+            return
+        dilan = User.objects.get(email=f"dilan@{DOMAIN}")
+        shilan = User.objects.get(email=f"ngo.erbil@{DOMAIN}")
+        clients = list(
+            Client.objects.filter(organisation=erbil, cases__isnull=False)
+            .distinct()
+            .order_by("id")[:2]
+        )
+        pairs = zip(clients, (services["housing"], services["psychosocial"]), strict=False)
+        for client, service in pairs:
+            Consent.objects.get_or_create(
+                client=client,
+                purpose=Purpose.REFERRAL,
+                partner=ngo,
+                withdrawn_at=None,
+                defaults={
+                    "method": Method.WRITTEN,
+                    "notice_version": "1",
+                    "notice_language": "ar",
+                    "given_at": timezone.now(),
+                    "sections": ["identity", "contact", "languages", "needs"],
+                },
+            )
+            referral = referral_create(
+                actor=dilan,
+                client_id=client.pk,
+                service=service,
+                sections=["contact", "languages", "needs"],
+                note="Returned three weeks ago with the family; needs support soon.",
+            )
+            if service.domain == "psychosocial":
+                referral_change_status(actor=shilan, referral_id=referral.pk, to_status="accepted")
+                referral_change_status(
+                    actor=shilan,
+                    referral_id=referral.pk,
+                    to_status="completed",
+                    reason="Eight sessions attended.",
                 )
