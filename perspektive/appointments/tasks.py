@@ -81,7 +81,7 @@ def send_appointment_message(appointment_id: int, link_version: int, kind: str) 
     """Send one message about an appointment by e-mail and SMS (whichever contacts it has)."""
     with transaction.atomic():
         appointment = (
-            Appointment.objects.select_for_update()
+            Appointment.objects.select_for_update(of=("self",))
             .select_related("centre__country")
             .filter(pk=appointment_id)
             .first()

@@ -490,7 +490,7 @@ def referral_change_status(
     failed). The outcome becomes a measure in the case's plan."""
     referral = access_referral(actor, referral_id)
     referral = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))  # nullable joins cannot be locked
         .select_related("client", "partner", "from_organisation", "service", "case")
         .get(pk=referral.pk)
     )
@@ -543,7 +543,7 @@ def referral_mark_overdue(*, referral_id: int, deadline: str) -> Referral | None
     """Mark a referral still open after its deadline as overdue (the worker's task calls
     this). None when there is nothing to do (answered, deadline moved, not yet due)."""
     referral = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("partner", "from_organisation", "created_by")
         .filter(pk=referral_id)
         .first()

@@ -257,7 +257,11 @@ def handover_update(*, actor: Any, handover_id: int, **data: Any) -> Handover:
     handover = access_handover(actor, handover_id, need=Action.UPDATE)
     if Side.SENDER not in sides_of(actor, handover, Action.UPDATE):
         raise Forbidden
-    handover = Handover.objects.select_for_update().select_related("to_centre").get(pk=handover.pk)
+    handover = (
+        Handover.objects.select_for_update(of=("self",))
+        .select_related("to_centre")
+        .get(pk=handover.pk)
+    )
     if handover.status != HandoverStatus.DRAFT:
         raise DomainError(_("Only a draft can be changed; this handover was already sent."))
     merged = {f: data.get(f, getattr(handover, f)) for f in EDITABLE}
@@ -297,7 +301,7 @@ def handover_change_status(
     acceptance. Refusals raise and change nothing."""
     handover = access_handover(actor, handover_id, need=Action.CHANGE_STATUS)
     handover = (
-        Handover.objects.select_for_update()
+        Handover.objects.select_for_update(of=("self",))
         .select_related("client", "from_organisation__country", "to_centre__country")
         .get(pk=handover.pk)
     )
@@ -522,7 +526,7 @@ def handover_escalate(*, handover_id: int, sent_at: str) -> Handover | None:
     """Mark a handover still waiting 7 days after sending as escalated (the worker's task
     calls this). Returns None when there is nothing to escalate."""
     handover = (
-        Handover.objects.select_for_update()
+        Handover.objects.select_for_update(of=("self",))
         .select_related("to_centre", "from_organisation")
         .filter(pk=handover_id)
         .first()
