@@ -148,28 +148,67 @@ def _devowel(token: str) -> str:
     return token[:1] + "".join(c for c in token[1:] if c not in "aeiou")
 
 
+# Particles written joined, hyphenated or apart ("Al-Jubouri", "Al Jubouri", "Aljubouri").
+_PARTICLES = frozenset(
+    {"al", "el", "ul", "abu", "abou", "bin", "ben", "ibn", "bint", "ould", "abd", "abdel", "abdul"}
+)
+
+
+def _scorer_tokens(name: str) -> list[str]:
+    """Latin tokens with hyphens and apostrophes as spaces; in Arabic script the article is
+    attached to the word ("الجبوري" -> "aljbwry"), as it often is in Latin too."""
+    return re.sub(r"[-'`]+", " ", latin(name)).split()
+
+
+def _joined(tokens: list[str]) -> list[str]:
+    """The tokens with each particle joined to the word after it."""
+    out: list[str] = []
+    skip = False
+    for i, token in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
+        if token in _PARTICLES and i + 1 < len(tokens):
+            out.append(token + tokens[i + 1])
+            skip = True
+        else:
+            out.append(token)
+    return out
+
+
 class NameScorer:
     """How alike names are to one query (0-100), for ranking matches of the keys.
 
     For each query token, the best name token by the mean of plain similarity and similarity
-    without vowels (so "mohamed" is nearer "mhmd" than "mahmoud" is). The query side is
+    without vowels (so "mohamed" is nearer "mhmd" than "mahmoud" is). Particles count the
+    same written apart, hyphenated or joined: the query is scored split and joined, against
+    the name's split and joined tokens, and the better reading counts. The query side is
     prepared once, then many names are scored."""
 
     def __init__(self, query: str) -> None:
         from rapidfuzz.fuzz import ratio
 
         self._ratio = ratio
-        self._query = [(q, _devowel(q)) for q in latin(query).split()]
+        split = _scorer_tokens(query)
+        joined = _joined(split)
+        self._readings = [[(q, _devowel(q)) for q in split]]
+        if joined != split:
+            self._readings.append([(q, _devowel(q)) for q in joined])
 
     def __call__(self, name: str) -> float:
-        tokens = [(n, _devowel(n)) for n in latin(name).split()]
-        if not self._query or not tokens:
+        split = _scorer_tokens(name)
+        forms = set(split) | set(_joined(split))
+        tokens = [(n, _devowel(n)) for n in forms]
+        if not self._readings[0] or not tokens:
             return 0.0
         ratio = self._ratio
-        total = 0.0
-        for q, qd in self._query:
-            total += max((ratio(q, n) + ratio(qd, nd)) / 2 for n, nd in tokens)
-        return total / len(self._query)
+        best = 0.0
+        for reading in self._readings:
+            total = 0.0
+            for q, qd in reading:
+                total += max((ratio(q, n) + ratio(qd, nd)) / 2 for n, nd in tokens)
+            best = max(best, total / len(reading))
+        return best
 
 
 def name_similarity(query: str, name: str) -> float:

@@ -85,3 +85,21 @@ def test_keys_never_fail_and_are_lowercase_ascii(text: str) -> None:
         assert key.isascii() and key == key.lower() and " " not in key and key
     for keys in query_keys(text):
         assert keys
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("Mohammed Al Jubouri", "Mohammed Al-Jubouri"),
+        ("Mohammed Aljubouri", "Mohammed Al Jubouri"),
+        ("Abu Bakr Diallo", "Abubakr Diallo"),
+        ("Fatima El-Amrani", "Fatima El Amrani"),
+    ],
+)
+def test_particles_written_apart_hyphenated_or_joined_are_the_same_name(
+    query: str, name: str
+) -> None:
+    """Found when registering someone who had booked online: 'Al Jubouri' scored 72
+    against 'Al-Jubouri', below the duplicate threshold of 75."""
+    assert name_similarity(query, name) >= 95
+    assert name_similarity(query, "Mohammed Al-Obaidi") < 90
