@@ -11,7 +11,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
+from perspektive.core.errors import DomainError
 from perspektive.learning.models import Certificate
 
 
@@ -52,8 +54,27 @@ def certificate_html(certificate: Certificate) -> str:
         return render_to_string("learning/certificate_pdf.html", context)
 
 
+class PdfUnavailable(DomainError):
+    """WeasyPrint cannot load the system's Pango (a machine set up without it)."""
+
+    status_code = 503
+
+
+def pdf_available() -> bool:
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        return False
+    return True
+
+
 def certificate_pdf(certificate: Certificate) -> bytes:
-    from weasyprint import HTML
+    try:
+        from weasyprint import HTML
+    except OSError as exc:  # the Python package is there, the Pango library is not
+        raise PdfUnavailable(
+            _("Certificates cannot be printed on this server at the moment. Please try later.")
+        ) from exc
 
     html = certificate_html(certificate)
     return bytes(HTML(string=html, base_url=settings.SITE_URL).write_pdf())

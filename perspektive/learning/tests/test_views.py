@@ -130,6 +130,12 @@ def test_initials() -> None:
 def test_certificate_pdf_in_arabic_and_english(
     web_as: Any, scout: Any, samir: Any, certificate: Any, tmp_path: Path
 ) -> None:
+    from perspektive.learning.pdf import pdf_available
+
+    if not pdf_available():  # WeasyPrint needs the system's Pango (CI installs it)
+        if os.environ.get("E2E_REQUIRED"):
+            pytest.fail("E2E_REQUIRED is set but Pango is missing (apt-get install libpango-1.0-0)")
+        pytest.skip("the system's Pango is missing: certificates cannot be rendered here")
     assert certificate_language(samir) == "ar"
     html = certificate_html(certificate)
     assert 'dir="rtl"' in html and 'lang="ar"' in html and "<svg" in html
