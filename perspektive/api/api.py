@@ -26,6 +26,7 @@ from perspektive.api.schemas import (
     DuplicateOut,
     ErrorOut,
     StatusIn,
+    page_out,
 )
 from perspektive.cases import selectors as case_selectors
 from perspektive.cases import services as case_services
@@ -272,12 +273,7 @@ def list_cases(
         page=page,
         page_size=page_size,
     )
-    return {
-        "items": [_case_out(c) for c in result.object_list],
-        "page": result.number,
-        "pages": result.paginator.num_pages,
-        "total": result.paginator.count,
-    }
+    return page_out(result, [_case_out(c) for c in result.object_list])
 
 
 @api.get(

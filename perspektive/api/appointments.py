@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from perspektive.api.jobs import ERRORS
+from perspektive.api.schemas import page_out
 from perspektive.appointments import selectors, services
 from perspektive.appointments.models import Appointment
 from perspektive.appointments.policy import access_staff_centre, appointments_visible_to
@@ -146,14 +147,8 @@ def list_appointments(
         qs = qs.filter(status=status)
     if mine:
         qs = qs.filter(counsellor_id=request.user.pk)
-    paginator = Paginator(qs, page_size)
-    result = paginator.get_page(page)
-    return {
-        "items": [_out(a) for a in result.object_list],
-        "page": result.number,
-        "pages": paginator.num_pages,
-        "total": paginator.count,
-    }
+    result = Paginator(qs, page_size).get_page(page)
+    return page_out(result, [_out(a) for a in result.object_list])
 
 
 @router.post("", response={201: AppointmentOut, **ERRORS}, url_name="appointment_book")

@@ -18,6 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from perspektive.accounts.models import User
 from perspektive.api.jobs import ERRORS
+from perspektive.api.schemas import page_out
 from perspektive.core.authz import Action
 from perspektive.core.errors import NotFound
 from perspektive.organisations.models import Organisation
@@ -270,12 +271,7 @@ def list_handovers(
     result = selectors.handover_list(
         user=request.user, status=status, overdue=overdue, page=page, page_size=page_size
     )
-    return {
-        "items": [_out(request.user, h, with_events=False) for h in result.object_list],
-        "page": result.number,
-        "pages": result.paginator.num_pages,
-        "total": result.paginator.count,
-    }
+    return page_out(result, [_out(request.user, h, with_events=False) for h in result.object_list])
 
 
 @router.get("/{int:handover_id}", response={200: HandoverOut, **ERRORS}, url_name="handover_detail")

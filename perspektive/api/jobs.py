@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from perspektive.api.schemas import page_out
 from perspektive.clients.policy import access_client
 from perspektive.core.authz import Resource
 from perspektive.core.errors import NotFound
@@ -251,12 +252,7 @@ def list_offers(
         page_size=page_size,
     )
     items = list(result.object_list.prefetch_related("required_skills", "optional_skills"))
-    return {
-        "items": [_offer_out(o) for o in items],
-        "page": result.number,
-        "pages": result.paginator.num_pages,
-        "total": result.paginator.count,
-    }
+    return page_out(result, [_offer_out(o) for o in items])
 
 
 @router.get(

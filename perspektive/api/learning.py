@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from perspektive.api.jobs import ERRORS
+from perspektive.api.schemas import page_out
 from perspektive.learning import selectors, services
 from perspektive.learning.models import Course, Enrolment, Trade
 from perspektive.learning.policy import access_course
@@ -135,12 +136,7 @@ def list_courses(
         page=page,
         page_size=page_size,
     )
-    return {
-        "items": [_course_out(c) for c in result.object_list],
-        "page": result.number,
-        "pages": result.paginator.num_pages,
-        "total": result.paginator.count,
-    }
+    return page_out(result, [_course_out(c) for c in result.object_list])
 
 
 @router.get(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from perspektive.api.jobs import ERRORS
+from perspektive.api.schemas import page_out
 from perspektive.cases.models import Case
 from perspektive.core.errors import NotFound
 from perspektive.organisations.models import Organisation
@@ -243,12 +244,7 @@ def list_referrals(
     result = partners.referral_list(
         user=request.user, status=status, overdue=overdue, page=page, page_size=page_size
     )
-    return {
-        "items": [_out(request.user, r, with_events=False) for r in result.object_list],
-        "page": result.number,
-        "pages": result.paginator.num_pages,
-        "total": result.paginator.count,
-    }
+    return page_out(result, [_out(request.user, r, with_events=False) for r in result.object_list])
 
 
 @router.get("/{int:referral_id}", response={200: ReferralOut, **ERRORS}, url_name="referral_detail")

@@ -140,3 +140,14 @@ class CasePatch(Schema):
 class StatusIn(Schema):
     to_status: str
     reason: str = ""
+
+
+def page_out(result: Any, items: list[Any]) -> dict[str, Any]:
+    """A page of a list endpoint: the items shown and where the page stands (``result`` is
+    a Django ``Page``)."""
+    return {
+        "items": items,
+        "page": result.number,
+        "pages": result.paginator.num_pages,
+        "total": result.paginator.count,
+    }
