@@ -33,7 +33,8 @@ alike), as p50/p95/p99 in ms:
     memory (the difference to (a) is the database part, also timed on its own: the four
     queries and building their dicts, and the two big queries alone), and a naive listing
     with one query per candidate slot (``--naive-reps``/``--naive-all-reps`` runs);
-(d) a variant (bench/booking_variant.py): bookings sorted by start and bisected instead of
+(d) the variant (bench/booking_variant.py), adopted by the product: now its own code again, a
+    noise control. It was: bookings sorted by start and bisected instead of
     a scan of all of the counsellor's bookings per candidate slot; the bookings query with
     a lower bound on ``starts_at`` (else PostgreSQL reads the counsellors' whole history);
     only the counsellors whose hours fit the filter. Engine alone and whole selector.
@@ -797,7 +798,7 @@ def key(slots: Iterable[Any]) -> list[tuple[Any, ...]]:
 
 def busy_query(centre: Any, ids: set[int], first: dt.date, last: dt.date, *, bounded: bool) -> Any:
     """The selector's query for live bookings in the span; ``bounded`` adds the lower
-    bound on ``starts_at`` of bench/booking_variant.py (and drops the ORDER BY)."""
+    bound on ``starts_at`` that the selector now has (and drops the ORDER BY)."""
     from perspektive.appointments.models import Appointment
     from perspektive.appointments.selectors import LIVE, centre_tz
 
